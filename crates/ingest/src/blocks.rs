@@ -1,0 +1,264 @@
+//! Raw lines to normalised blocks, shared by text and HTML input so both give the
+//! same document model.
+
+use crate::{Block, BlockKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// What the source says a block is, before normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint {
+    Heading(u8),
+    Paragraph,
+    ListItem,
+    TableCell,
+}
+
+/// A block as found in the source: one or more physical lines.
+#[derive(Debug, Clone)]
+pub(crate) struct RawBlock {
+    pub hint: Hint,
+    pub lines: Vec<String>,
+}
+
+static BULLET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[•·▪◦●‣∙*]|[-–](?:\s|$))\s*").unwrap());
+static STRAY_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(?:p|div|span|br|li|ul|ol|strong|em|b|i|a)\s*/?>|/(?:p|div|span|li)>").unwrap()
+});
+static PAGE_LAST_UPDATED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*\bpage last updated:?\s*\d{1,2}\s+\p{L}+\s+\d{4}\s*").unwrap());
+
+/// Split plain text into raw blocks: blank lines separate blocks, a bulleted line starts
+/// a list item (indented lines after it continue the item).
+pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
+    let mut blocks = Vec::new();
+    let mut current: Option<RawBlock> = None;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blocks.extend(current.take());
+            continue;
+        }
+        if let Some(bullet) = BULLET.find(line) {
+            blocks.extend(current.take());
+            current = Some(RawBlock {
+                hint: Hint::ListItem,
+                lines: vec![line[bullet.end()..].to_string()],
+            });
+            continue;
+        }
+        match current.as_mut() {
+            Some(block) => block.lines.push(line.to_string()),
+            None => {
+                current = Some(RawBlock {
+                    hint: Hint::Paragraph,
+                    lines: vec![line.to_string()],
+                })
+            }
+        }
+    }
+    blocks.extend(current);
+    blocks
+}
+
+/// Normalise one line: unify spaces, drop invisible characters and stray markup, collapse
+/// whitespace, trim.
+pub(crate) fn normalise_line(line: &str) -> String {
+    let cleaned: String = line
+        .chars()
+        .filter(|c| !matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'))
+        .map(|c| if c.is_whitespace() || c.is_control() { ' ' } else { c })
+        .collect();
+    let cleaned = STRAY_MARKUP.replace_all(&cleaned, " ");
+    let cleaned = PAGE_LAST_UPDATED.replace_all(&cleaned, " ");
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const CONNECTORS: &[&str] = &[
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+    "their", "to", "that", "which", "with", "was", "were", "is", "are", "be", "this", "its",
+];
+
+/// A line that could be a heading: no closing punctuation, starts with a capital or a
+/// digit, short, and not ending on a word that needs a continuation.
+pub(crate) fn heading_like(line: &str) -> bool {
+    let trimmed = line.trim_end_matches(['"', '\'', '’', '”', ')']);
+    let Some(last) = trimmed.chars().last() else {
+        return false;
+    };
+    let first = line.chars().next().unwrap_or(' ');
+    if matches!(last, '.' | '!' | '?' | ':' | ';' | ',' | '…' | '-' | '–') {
+        return false;
+    }
+    if !(first.is_uppercase() || first.is_ascii_digit() || first == '\'' || first == '‘') {
+        return false;
+    }
+    if line.chars().count() > 150 || line.split_whitespace().count() > 20 {
+        return false;
+    }
+    let last_word = trimmed.rsplit(' ').next().unwrap_or("").to_lowercase();
+    !CONNECTORS.contains(&last_word.as_str())
+}
+
+fn starts_lowercase(line: &str) -> bool {
+    line.chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || matches!(c, '(' | '&' | '%'))
+}
+
+fn first_word_len(line: &str) -> usize {
+    line.split(' ').next().map_or(0, |w| w.chars().count())
+}
+
+/// Group the normalised lines of one raw block into logical lines: hard-wrapped lines
+/// of a paragraph are joined, a heading line is kept apart from what follows.
+fn logical_lines(lines: &[String]) -> Vec<String> {
+    const WRAP_MAX: usize = 150;
+    let lengths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(line);
+        let Some(next) = lines.get(i + 1) else { break };
+        let len = lengths[i];
+        let widest_other = lengths
+            .iter()
+            .enumerate()
+            .filter(|(j, l)| *j != i && **l <= WRAP_MAX)
+            .map(|(_, l)| *l)
+            .max()
+            .unwrap_or(0);
+        let width = widest_other.max(if len <= WRAP_MAX { len } else { 0 });
+        let join = if starts_lowercase(next) {
+            true
+        } else if len > WRAP_MAX {
+            false
+        } else if len + 1 + first_word_len(next) <= width {
+            // The next word would have fitted: this line ended early (paragraph end or heading).
+            false
+        } else {
+            !(heading_like(line) && len > widest_other + 5)
+        };
+        if !join {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Normalise raw blocks into the document text and its blocks.
+pub(crate) fn build(raw: Vec<RawBlock>) -> (String, Vec<Block>) {
+    let mut text = String::new();
+    let mut blocks = Vec::new();
+    for block in raw {
+        let lines: Vec<String> = block
+            .lines
+            .iter()
+            .map(|l| normalise_line(l))
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let logical = match block.hint {
+            Hint::Paragraph => logical_lines(&lines),
+            _ => vec![lines.join(" ")],
+        };
+        for line in logical {
+            let kind = match block.hint {
+                Hint::Heading(level) => BlockKind::Heading(level),
+                Hint::ListItem => BlockKind::ListItem,
+                Hint::TableCell => BlockKind::TableCell,
+                Hint::Paragraph if heading_like(&line) => BlockKind::Heading(heading_level(&line)),
+                Hint::Paragraph => BlockKind::Paragraph,
+            };
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            let start = text.len();
+            text.push_str(&line);
+            blocks.push(Block {
+                kind,
+                start,
+                end: text.len(),
+            });
+        }
+    }
+    (text, blocks)
+}
+
+fn heading_level(line: &str) -> u8 {
+    if line.to_lowercase().ends_with("local authority assessment") {
+        1
+    } else {
+        2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<(BlockKind, String)> {
+        let (text, blocks) = build(text_raw_blocks(input));
+        blocks
+            .iter()
+            .map(|b| (b.kind, text[b.start..b.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn hard_wrapped_paragraph_is_joined() {
+        let input = "People told us that staff were kind and that they\nwere listened to by the team when they called the\nfront door. Waits were short.\n";
+        assert_eq!(
+            texts(input),
+            [(
+                BlockKind::Paragraph,
+                "People told us that staff were kind and that they were listened to by the team when they called the front door. Waits were short.".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn heading_line_is_never_glued_to_the_paragraph_below() {
+        let input = "Front door\nPeople told us that staff were kind and that they\nwere listened to.\n";
+        let got = texts(input);
+        assert_eq!(got[0], (BlockKind::Heading(2), "Front door".to_string()));
+        assert_eq!(got[1].1, "People told us that staff were kind and that they were listened to.");
+    }
+
+    #[test]
+    fn long_heading_above_wrapped_text_stays_a_heading() {
+        let input = "Understanding and reducing barriers to care and support and reducing inequalities\nLocal authority leaders understood the demographic profile of the area,\nand they had insight into inequalities.\n";
+        let got = texts(input);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, BlockKind::Heading(2));
+    }
+
+    #[test]
+    fn bullets_become_list_items_with_continuations() {
+        let input = "  • Assessing needs\n    Score: 3\n  • Safeguarding\n    Score: 2\n";
+        assert_eq!(
+            texts(input),
+            [
+                (BlockKind::ListItem, "Assessing needs Score: 3".to_string()),
+                (BlockKind::ListItem, "Safeguarding Score: 2".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn stray_markup_and_page_last_updated_are_removed() {
+        assert_eq!(normalise_line("Staff were kind./p>"), "Staff were kind.");
+        assert_eq!(
+            normalise_line("Published: 21 March 2025 Page last updated: 21 March 2025"),
+            "Published: 21 March 2025"
+        );
+    }
+}

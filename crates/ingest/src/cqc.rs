@@ -1,0 +1,384 @@
+//! Recognising CQC page kinds and facts in a normalised document.
+
+use crate::{
+    split_sentences, Block, BlockKind, Document, Format, FrameworkKind, FrameworkStatement,
+    ListedScore, PageKind, Paragraph, Section, Sentence,
+};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One of the nine quality statements of the CQC local authority framework.
+#[derive(Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct QualityStatement {
+    /// Page slug as in CQC URLs, e.g. `needs`.
+    pub slug: &'static str,
+    /// Canonical title.
+    pub title: &'static str,
+    /// Framework theme 1-4.
+    pub theme: u8,
+}
+
+/// The nine quality statements in framework order.
+pub static QUALITY_STATEMENTS: [QualityStatement; 9] = [
+    QualityStatement { slug: "needs", title: "Assessing needs", theme: 1 },
+    QualityStatement { slug: "support", title: "Supporting people to live healthier lives", theme: 1 },
+    QualityStatement { slug: "equity", title: "Equity in experience and outcomes", theme: 1 },
+    QualityStatement { slug: "care", title: "Care provision, integration and continuity", theme: 2 },
+    QualityStatement { slug: "partnerships", title: "Partnerships and communities", theme: 2 },
+    QualityStatement { slug: "pathways", title: "Safe pathways, systems and transitions", theme: 3 },
+    QualityStatement { slug: "safeguarding", title: "Safeguarding", theme: 3 },
+    QualityStatement { slug: "governance", title: "Governance, management and sustainability", theme: 4 },
+    QualityStatement { slug: "learning", title: "Learning, improvement and innovation", theme: 4 },
+];
+
+impl QualityStatement {
+    /// Find a quality statement by its title in any of the forms pages use
+    /// ("lead"/"live", "co-ordinated"/"coordinated", case, punctuation), or by slug.
+    pub fn find(title_or_slug: &str) -> Option<&'static QualityStatement> {
+        let key = match_key(title_or_slug);
+        QUALITY_STATEMENTS
+            .iter()
+            .find(|qs| match_key(qs.title) == key || qs.slug == title_or_slug)
+    }
+}
+
+const SCORE_LABELS: [&str; 4] = [
+    "1 - Evidence shows significant shortfalls",
+    "2 - Evidence shows some shortfalls",
+    "3 - Evidence shows a good standard",
+    "4 - Evidence shows an exceptional standard",
+];
+
+/// Canonical label for a score 1-4.
+pub fn score_label(score: u8) -> Option<&'static str> {
+    SCORE_LABELS.get(usize::from(score).checked_sub(1)?).copied()
+}
+
+const RATINGS: [&str; 4] = ["Outstanding", "Good", "Requires improvement", "Inadequate"];
+
+fn canonical_rating(word: &str) -> Option<&'static str> {
+    RATINGS.iter().copied().find(|r| r.eq_ignore_ascii_case(word.trim()))
+}
+
+/// Lowercase, straight quotes, unified spellings, letters and digits only.
+fn match_key(text: &str) -> String {
+    let lower = text
+        .to_lowercase()
+        .replace(['’', '‘'], "'")
+        .replace("co-ordinat", "coordinat")
+        .replace("maximize", "maximise")
+        .replace(" lead healthier", " live healthier")
+        .replace('&', "and");
+    lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+static TITLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(.+?)\s*[:|–—-]\s*local authority assessment\b").unwrap()
+});
+static SCORE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^score\s*:?\s*([1-4])(?:$|[^0-9])").unwrap());
+static SCORE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|\s)([1-4])\s*[-–—]\s*(?:(?:outstanding|good|requires improvement|inadequate)\s*[:–-]?\s*)?evidence shows",
+    )
+    .unwrap()
+});
+static LISTED_SCORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bscore\s*:?\s*([1-4])(?:$|[^0-9])").unwrap());
+static OVERALL_PERCENT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"(?i)overall rating for [^:\n]{1,120}:\s*(\d{1,3})\s*%",
+        r"(?i)\bscored\s+(\d{1,3})\s*(?:%|out of 100|per ?cent)",
+        r"(?i)overall score\s*(?:of|:)?\s*(\d{1,3})\b",
+        r"(?i)^score\s*:?\s*(\d{2,3})\s*%?$",
+        r"(?i)^(?:outstanding|good|requires improvement|inadequate)?\s*(\d{1,3})\s*%$",
+    ]
+    .iter()
+    .map(|p| Regex::new(p).unwrap())
+    .collect()
+});
+static OVERALL_RATING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:overall rating(?: for [^:\n]{1,120})?\s*(?::|is|was)\s*|rated\s+(?:as\s+)?|^|\s)(outstanding|good|requires improvement|inadequate)\s*(?:\d{1,3}\s*%)?$").unwrap()
+});
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:assessment\s+)?published:?\s*(?:on\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})").unwrap()
+});
+
+fn iso_date(day: &str, month: &str, year: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = month.to_lowercase();
+    let index = MONTHS.iter().position(|m| month.starts_with(m))? + 1;
+    let day: u32 = day.parse().ok()?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(format!("{year}-{index:02}-{day:02}"))
+}
+
+struct View<'a> {
+    text: &'a str,
+    blocks: &'a [Block],
+    keys: Vec<String>,
+}
+
+impl View<'_> {
+    fn text(&self, i: usize) -> &str {
+        &self.text[self.blocks[i].start..self.blocks[i].end]
+    }
+    fn key(&self, i: usize) -> &str {
+        &self.keys[i]
+    }
+    fn position(&self, from: usize, pred: impl Fn(&str) -> bool) -> Option<usize> {
+        (from..self.blocks.len()).find(|&i| pred(self.key(i)))
+    }
+    fn is_heading(&self, i: usize) -> bool {
+        matches!(self.blocks[i].kind, BlockKind::Heading(_))
+    }
+}
+
+fn strong_summary_marker(key: &str) -> bool {
+    key.starts_with("summary of people's experiences")
+        || key.starts_with("summary of peoples experiences")
+        || key.starts_with("summary of strengths")
+        || key == "local authority rating and score"
+        || key == "quality statement scores"
+}
+
+fn overview_marker(key: &str) -> bool {
+    key.starts_with("assessment published") || key == "demographics" || key == "financial facts"
+}
+
+/// Recognise page kind, facts and findings.
+pub(crate) fn recognise(path: String, format: Format, text: String, blocks: Vec<Block>) -> Document {
+    let keys = blocks.iter().map(|b| match_key(&text[b.start..b.end])).collect();
+    let view = View { text: &text, blocks: &blocks, keys };
+    let n = blocks.len();
+
+    let council = (0..n.min(8)).find_map(|i| {
+        TITLE_LINE
+            .captures(view.text(i))
+            .map(|c| c[1].trim().to_string())
+            .filter(|c| !c.is_empty())
+    });
+    let published = PUBLISHED
+        .captures(&text)
+        .and_then(|c| iso_date(&c[1], &c[2], &c[3]));
+
+    // Quality statement title followed closely by a score or its label.
+    let qs_with_score = (0..n).find_map(|i| {
+        let qs = QualityStatement::find(view.text(i))?;
+        let window = (i + 1)..n.min(i + 5);
+        let score_at = window.clone().find(|&j| SCORE_LINE.is_match(view.text(j)));
+        let label_at = window.clone().find(|&j| SCORE_LABEL.is_match(view.text(j)));
+        (score_at.is_some() || label_at.is_some()).then_some((i, qs, score_at, label_at))
+    });
+    let has_strong_summary = (0..n).any(|i| strong_summary_marker(view.key(i)));
+    let has_framework = (0..n).any(|i| {
+        let k = view.key(i);
+        k == "key findings for this quality statement" || k == "the local authority commitment"
+    });
+
+    let mut doc = Document {
+        path,
+        format,
+        text: String::new(),
+        blocks: Vec::new(),
+        kind: PageKind::Other,
+        council,
+        quality_statement: None,
+        score: None,
+        score_label: None,
+        overall_rating: None,
+        overall_percent: None,
+        listed_scores: Vec::new(),
+        published,
+        framework: Vec::new(),
+        sections: Vec::new(),
+    };
+
+    let findings_from = if has_strong_summary {
+        doc.kind = PageKind::Summary;
+        summary_facts(&view, &mut doc);
+        view.position(0, |k| k.starts_with("summary of")).unwrap_or(n)
+    } else if let Some((title_at, qs, score_at, label_at)) = qs_with_score {
+        doc.kind = PageKind::QualityStatement;
+        doc.quality_statement = Some(qs);
+        let from_line = score_at.and_then(|j| SCORE_LINE.captures(view.text(j)));
+        let from_label = label_at.and_then(|j| SCORE_LABEL.captures(view.text(j)));
+        doc.score = from_line
+            .or(from_label)
+            .and_then(|c| c[1].parse().ok());
+        doc.score_label = doc.score.and_then(score_label);
+        let after_score = score_at.max(label_at).unwrap_or(title_at);
+        quality_statement_findings_start(&view, &mut doc, after_score + 1)
+    } else if (0..n).any(|i| overview_marker(view.key(i))) {
+        doc.kind = PageKind::Overview;
+        n
+    } else if (0..n).any(|i| view.key(i) == "overall summary") {
+        doc.kind = PageKind::Summary;
+        summary_facts(&view, &mut doc);
+        view.position(0, |k| k.starts_with("summary of")).unwrap_or(n)
+    } else if let (true, Some(title_at)) = (
+        has_framework,
+        (0..n).find(|&i| QualityStatement::find(view.text(i)).is_some()),
+    ) {
+        doc.kind = PageKind::QualityStatement;
+        doc.quality_statement = QualityStatement::find(view.text(title_at));
+        quality_statement_findings_start(&view, &mut doc, title_at + 1)
+    } else {
+        // Not a CQC page: everything after a title line is prose.
+        let title_lines = usize::from(doc.council.is_some());
+        title_lines
+    };
+
+    doc.sections = findings(&view, findings_from);
+    drop(view);
+    doc.text = text;
+    doc.blocks = blocks;
+    doc
+}
+
+/// Read the framework wording after the score and return where the findings start.
+fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize) -> usize {
+    let n = view.blocks.len();
+    let mut i = from;
+    let mut findings_from = from;
+    while i < n {
+        let key = view.key(i);
+        if key == "key findings for this quality statement" {
+            return i + 1;
+        }
+        if key == "what people expect" {
+            i += 1;
+            while i < n && !view.is_heading(i) && starts_with_i(view.text(i)) {
+                doc.framework.push(FrameworkStatement {
+                    kind: FrameworkKind::Expectation,
+                    text: view.text(i).to_string(),
+                });
+                i += 1;
+            }
+            findings_from = i;
+            continue;
+        }
+        if key == "the local authority commitment" {
+            i += 1;
+            while i < n && !view.is_heading(i) && view.text(i).starts_with("We ") {
+                doc.framework.push(FrameworkStatement {
+                    kind: FrameworkKind::Commitment,
+                    text: view.text(i).to_string(),
+                });
+                i += 1;
+            }
+            findings_from = i;
+            continue;
+        }
+        if SCORE_LINE.is_match(view.text(i)) || SCORE_LABEL.is_match(view.text(i)) || key == "downloads" {
+            i += 1;
+            findings_from = i;
+            continue;
+        }
+        break;
+    }
+    findings_from
+}
+
+fn starts_with_i(text: &str) -> bool {
+    text.starts_with("I ") || text.starts_with("When I ") || text.starts_with("I’") || text.starts_with("I'")
+}
+
+fn summary_facts(view: &View, doc: &mut Document) {
+    let n = view.blocks.len();
+    let end = view.position(0, |k| k.starts_with("summary of")).unwrap_or(n);
+    for i in 0..end {
+        let text = view.text(i);
+        if doc.overall_percent.is_none() {
+            doc.overall_percent = OVERALL_PERCENT
+                .iter()
+                .find_map(|re| re.captures(text))
+                .and_then(|c| c[1].parse::<u8>().ok())
+                .filter(|p| *p <= 100);
+        }
+        if doc.overall_rating.is_none() && QualityStatement::find(text).is_none() {
+            doc.overall_rating = OVERALL_RATING
+                .captures(text)
+                .and_then(|c| canonical_rating(&c[1]));
+        }
+        // A quality statement title, with its score on the same line or the next.
+        let title_part = LISTED_SCORE.split(text).next().unwrap_or(text);
+        if let Some(qs) = QualityStatement::find(title_part) {
+            let score = LISTED_SCORE
+                .captures(text)
+                .or_else(|| (i + 1 < end).then(|| LISTED_SCORE.captures(view.text(i + 1))).flatten())
+                .and_then(|c| c[1].parse().ok());
+            if let Some(score) = score {
+                if !doc.listed_scores.iter().any(|l| std::ptr::eq(l.quality_statement, qs)) {
+                    doc.listed_scores.push(ListedScore {
+                        quality_statement: qs,
+                        score,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Sections, paragraphs and sentences from `from` to the end.
+fn findings(view: &View, from: usize) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    for i in from..view.blocks.len() {
+        let block = &view.blocks[i];
+        if view.is_heading(i) {
+            sections.push(Section {
+                heading: view.text(i).to_string(),
+                paragraphs: Vec::new(),
+            });
+            continue;
+        }
+        let sentences = split_sentences(view.text(i))
+            .into_iter()
+            .map(|(s, e)| Sentence {
+                start: block.start + s,
+                end: block.start + e,
+            })
+            .collect();
+        if sections.is_empty() {
+            sections.push(Section {
+                heading: String::new(),
+                paragraphs: Vec::new(),
+            });
+        }
+        sections.last_mut().unwrap().paragraphs.push(Paragraph {
+            start: block.start,
+            end: block.end,
+            sentences,
+        });
+    }
+    sections.retain(|s| !s.paragraphs.is_empty());
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_match_in_every_spelling() {
+        let lead = QualityStatement::find("Supporting people to lead healthier lives").unwrap();
+        assert_eq!(lead.slug, "support");
+        assert_eq!(QualityStatement::find("Care provision, integration and continuity").unwrap().theme, 2);
+        assert_eq!(QualityStatement::find("SAFEGUARDING").unwrap().slug, "safeguarding");
+        assert!(QualityStatement::find("Safeguarding adults board").is_none());
+    }
+
+    #[test]
+    fn dates_become_iso() {
+        assert_eq!(iso_date("3", "March", "2025").as_deref(), Some("2025-03-03"));
+        assert_eq!(iso_date("40", "March", "2025"), None);
+    }
+}

@@ -1,0 +1,221 @@
+//! Sentence splitting: Unicode sentence boundaries (UAX #29, via `unicode-segmentation`)
+//! corrected by a rule layer for English report prose.
+//!
+//! UAX #29 alone breaks after abbreviations ("e.g.|Leeds", "Dr.|Smith"), initials and list
+//! numbers, and does not break after an ellipsis character or before a sentence that opens
+//! with a figure. The rules below merge and split its pieces.
+
+use regex::Regex;
+use std::sync::LazyLock;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Abbreviations that never end a sentence (the next word belongs to the same sentence).
+static NEVER_FINAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[\s(\[])(?:e\.\s?g|i\.\s?e|viz|cf|vs|v|approx|incl|esp|dr|mr|mrs|ms|mx|prof|rev|cllr|st|fig|figs|para|paras|ref|sec|dept|min|max|c|ca|nos?)\.$",
+    )
+    .unwrap()
+});
+/// A single capital followed by a stop: an initial ("J. Smith").
+static INITIAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[\s(\[])\p{Lu}\.$").unwrap());
+/// A piece that is only a list marker ("1.", "(a)", "ii.") or ends with one after a colon.
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[:;,]\s*|\b(?:and|or)\s+)(?:\(?\d{1,2}[.)]|\(?[a-h][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])$")
+        .unwrap()
+});
+/// Boundaries UAX #29 misses: after "…" or a stop when the next sentence starts with a
+/// capital (ellipsis) or a figure (stop).
+static MISSED_BOUNDARY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:…|\p{Ll}{2}[.!?]|%[.!?]|\)[.!?])["'’”)\]]*\s+(?:\p{Lu}|\d)"#).unwrap()
+});
+
+/// Split a paragraph into sentences; returns `(start, end)` byte ranges with surrounding
+/// whitespace trimmed. A paragraph is one logical line (hard wraps already joined).
+///
+/// ```
+/// let text = "People waited (e.g. for OTs). Dr. Smith said so… Then 80.78% agreed.";
+/// let got: Vec<&str> = ingest::split_sentences(text).into_iter().map(|(s, e)| &text[s..e]).collect();
+/// assert_eq!(got, ["People waited (e.g. for OTs).", "Dr. Smith said so…", "Then 80.78% agreed."]);
+/// ```
+pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
+    // 1. UAX #29 pieces, extra boundaries added.
+    let mut cuts: Vec<usize> = text
+        .split_sentence_bound_indices()
+        .map(|(start, _)| start)
+        .filter(|&start| start > 0)
+        .collect();
+    for m in MISSED_BOUNDARY.find_iter(text) {
+        let matched = m.as_str();
+        let last = matched.char_indices().last().map_or(0, |(i, _)| i);
+        let cut = m.start() + last;
+        let before = text[..cut].trim_end();
+        if !NEVER_FINAL.is_match(before) && !LIST_MARKER.is_match(before) {
+            cuts.push(cut);
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+
+    // 2. Drop the cuts that follow an abbreviation, initial or list marker.
+    let mut kept: Vec<usize> = Vec::with_capacity(cuts.len());
+    let mut piece_start = 0;
+    for cut in cuts {
+        let piece = text[piece_start..cut].trim_end();
+        let next = text[cut..].trim_start();
+        let next_starts_name = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let glue = piece.is_empty()
+            || (NEVER_FINAL.is_match(piece) && !ends_with_ambiguous_final(piece, next))
+            || (INITIAL.is_match(piece) && next_starts_name && !ends_with_acronym_sentence(piece))
+            || LIST_MARKER.is_match(piece);
+        if !glue {
+            kept.push(cut);
+            piece_start = cut;
+        }
+    }
+
+    // 3. Ranges, trimmed.
+    let mut out = Vec::with_capacity(kept.len() + 1);
+    let mut start = 0;
+    for end in kept.into_iter().chain(std::iter::once(text.len())) {
+        let piece = &text[start..end];
+        let lead = piece.len() - piece.trim_start().len();
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            out.push((start + lead, start + lead + trimmed.len()));
+        }
+        start = end;
+    }
+    out
+}
+
+/// "No." ends a sentence unless a number follows; "St." unless a name follows.
+fn ends_with_ambiguous_final(piece: &str, next: &str) -> bool {
+    let lower = piece.to_lowercase();
+    let next_first = next.chars().next().unwrap_or(' ');
+    if lower.ends_with(" no.") || lower == "no." || lower.ends_with(" nos.") {
+        return !next_first.is_ascii_digit();
+    }
+    false
+}
+
+/// "... in Appendix A." style endings are rare; "I." never is an initial of a sentence
+/// end, but a pronoun "I" cannot take a stop, so keep it simple: only "A." and "I." at
+/// the end of a long clause end a sentence.
+fn ends_with_acronym_sentence(piece: &str) -> bool {
+    let words: Vec<&str> = piece.split_whitespace().collect();
+    matches!(words.last(), Some(&"A.") | Some(&"I.")) && words.len() > 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_sentences;
+
+    fn split(text: &str) -> Vec<&str> {
+        split_sentences(text).into_iter().map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn plain_sentences() {
+        assert_eq!(split("Staff were kind. People waited."), ["Staff were kind.", "People waited."]);
+    }
+
+    #[test]
+    fn latin_abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            split("Some groups, e.g. Leeds carers, i.e. Young carers, were seen. Next."),
+            ["Some groups, e.g. Leeds carers, i.e. Young carers, were seen.", "Next."]
+        );
+    }
+
+    #[test]
+    fn etc_ends_a_sentence_before_a_capital() {
+        assert_eq!(split("Leaflets, posters etc. The team agreed."), ["Leaflets, posters etc.", "The team agreed."]);
+        assert_eq!(split("Leaflets, posters etc. were shared."), ["Leaflets, posters etc. were shared."]);
+    }
+
+    #[test]
+    fn titles_do_not_end_sentences() {
+        assert_eq!(
+            split("We met Dr. Smith, Mr. Jones, Mrs. Patel and Cllr. Brown. St. Helens agreed."),
+            ["We met Dr. Smith, Mr. Jones, Mrs. Patel and Cllr. Brown.", "St. Helens agreed."]
+        );
+    }
+
+    #[test]
+    fn number_abbreviation_before_a_figure() {
+        assert_eq!(split("See report No. 5 for detail. Done."), ["See report No. 5 for detail.", "Done."]);
+    }
+
+    #[test]
+    fn approx_and_vs() {
+        assert_eq!(
+            split("There were approx. 500 people vs. 400 last year. Done."),
+            ["There were approx. 500 people vs. 400 last year.", "Done."]
+        );
+    }
+
+    #[test]
+    fn initials_do_not_end_sentences() {
+        assert_eq!(split("The chair, J. R. Smith, agreed. Next."), ["The chair, J. R. Smith, agreed.", "Next."]);
+    }
+
+    #[test]
+    fn decimals_and_percentages_stay_whole() {
+        assert_eq!(
+            split("It showed 80.78% of people felt in control. This was similar to the England average (77.62%)."),
+            ["It showed 80.78% of people felt in control.", "This was similar to the England average (77.62%)."]
+        );
+    }
+
+    #[test]
+    fn bracketed_acronyms() {
+        assert_eq!(
+            split("It introduced Equality Impact Assessments (EPIAs). The EPIAs (as below) helped."),
+            ["It introduced Equality Impact Assessments (EPIAs).", "The EPIAs (as below) helped."]
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets_closing_after_the_stop() {
+        assert_eq!(
+            split("One carer said, “They really listened.” Staff agreed. (This was new.) Next."),
+            ["One carer said, “They really listened.”", "Staff agreed.", "(This was new.)", "Next."]
+        );
+        assert_eq!(split("It was called 'A Fair Deal.' Staff agreed."), ["It was called 'A Fair Deal.'", "Staff agreed."]);
+    }
+
+    #[test]
+    fn interrobangs() {
+        assert_eq!(split("Was it safe?! Nobody knew!? Then yes."), ["Was it safe?!", "Nobody knew!?", "Then yes."]);
+    }
+
+    #[test]
+    fn ellipses() {
+        assert_eq!(split("People waited... Then they gave up."), ["People waited...", "Then they gave up."]);
+        assert_eq!(split("People waited… Then they gave up."), ["People waited…", "Then they gave up."]);
+        assert_eq!(split("People waited... and waited."), ["People waited... and waited."]);
+    }
+
+    #[test]
+    fn numbered_items_inside_a_sentence() {
+        assert_eq!(
+            split("The plan had two aims: 1. Faster access and 2. Better reviews. Next."),
+            ["The plan had two aims: 1. Faster access and 2. Better reviews.", "Next."]
+        );
+        assert_eq!(split("1. Staff were trained. 2. Waits fell."), ["1. Staff were trained.", "2. Waits fell."]);
+    }
+
+    #[test]
+    fn a_sentence_may_open_with_a_figure() {
+        assert_eq!(
+            split("Waits were long. 58% of people were satisfied."),
+            ["Waits were long.", "58% of people were satisfied."]
+        );
+    }
+
+    #[test]
+    fn offsets_point_at_trimmed_text() {
+        let text = "  One.   Two.  ";
+        assert_eq!(split_sentences(text), vec![(2, 6), (9, 13)]);
+    }
+}

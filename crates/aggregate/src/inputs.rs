@@ -1,0 +1,97 @@
+//! Finding report files under the paths a user gives.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// A file that could not be processed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileError {
+    pub path: String,
+    pub error: String,
+}
+
+/// The report files found under the given paths, sorted, plus what was skipped.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Report files (`.html`, `.htm`, `.txt`, or any file named directly), sorted.
+    pub files: Vec<PathBuf>,
+    /// Files under a folder with another extension.
+    pub skipped: usize,
+    /// Paths that could not be read while walking.
+    pub errors: Vec<FileError>,
+}
+
+const REPORT_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "txt", "text"];
+
+/// Display form of a path, lossless for valid UTF-8 and escaped otherwise.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+impl Inputs {
+    /// Walk files and folders. Folder symlinks are followed once each (loops are cut).
+    pub fn collect<P: AsRef<Path>>(paths: &[P]) -> Inputs {
+        let mut inputs = Inputs::default();
+        let mut seen_dirs = HashSet::new();
+        for path in paths {
+            let path = path.as_ref();
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => inputs.walk(path, &mut seen_dirs),
+                Ok(_) => inputs.files.push(path.to_path_buf()),
+                Err(e) => inputs.errors.push(FileError {
+                    path: display_path(path),
+                    error: format!("cannot read: {e}"),
+                }),
+            }
+        }
+        inputs.files.sort();
+        inputs.files.dedup();
+        inputs.errors.sort_by(|a, b| a.path.cmp(&b.path));
+        inputs
+    }
+
+    fn walk(&mut self, root: &Path, seen_dirs: &mut HashSet<PathBuf>) {
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            if !seen_dirs.insert(canonical) {
+                continue;
+            }
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    self.errors.push(FileError {
+                        path: display_path(&dir),
+                        error: format!("cannot read folder: {e}"),
+                    });
+                    continue;
+                }
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name();
+                if name.to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                match std::fs::metadata(&path) {
+                    Ok(meta) if meta.is_dir() => stack.push(path),
+                    Ok(_) => {
+                        let is_report = path
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| REPORT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                        if is_report {
+                            self.files.push(path);
+                        } else {
+                            self.skipped += 1;
+                        }
+                    }
+                    Err(e) => self.errors.push(FileError {
+                        path: display_path(&path),
+                        error: format!("cannot read: {e}"),
+                    }),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Compiled rules and the tagger.
+
+use crate::rules::{parse_rules, read_rule_dir, Kind, Rule, RuleError, Scope, Signal};
+use crate::{EvidenceSource, Polarity, BUILTIN_RULES};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexSet, RegexSetBuilder};
+use std::path::Path;
+
+/// One match of one rule in a sentence.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Match {
+    /// Index into [`RuleSet::rules`].
+    #[serde(skip)]
+    pub rule: usize,
+    pub rule_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// A strength or shortfall cue turned round by a negation before it.
+    pub negated: bool,
+}
+
+/// The tags of one sentence.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Tags {
+    pub polarity: Polarity,
+    /// Theme ids, sorted, without repeats.
+    pub themes: Vec<&'static str>,
+    pub evidence: EvidenceSource,
+    /// Ids of the rules that fired, sorted, without repeats.
+    pub rules: Vec<String>,
+    /// Every match that fired, in sentence order.
+    pub matches: Vec<Match>,
+}
+
+/// A validated, compiled set of rules.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    phrases: AhoCorasick,
+    /// For each automaton pattern: (rule index, whether the phrase ends with `*`).
+    phrase_owner: Vec<(usize, bool)>,
+    regex_set: RegexSet,
+    regexes: Vec<(usize, Regex)>,
+    fingerprint: String,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+impl RuleSet {
+    /// The rules built into the binary (the project's `rules/` folder).
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources(BUILTIN_RULES.iter().map(|(name, text)| (format!("rules/{name}"), *text)))
+    }
+
+    /// Load every `*.toml` rule file of a folder.
+    pub fn from_dir(dir: &Path) -> Result<RuleSet, RuleError> {
+        let files = read_rule_dir(dir)?;
+        RuleSet::from_sources(files.iter().map(|(name, text)| (name.clone(), text.as_str())))
+    }
+
+    /// Load rules from (file name, contents) pairs.
+    pub fn from_sources<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Result<RuleSet, RuleError> {
+        let files: Vec<(String, &str)> = files.into_iter().collect();
+        let fingerprint = fingerprint(&files);
+        let rules = parse_rules(files)?;
+        RuleSet::compile(rules, fingerprint)
+    }
+
+    fn compile(rules: Vec<Rule>, fingerprint: String) -> Result<RuleSet, RuleError> {
+        let mut phrase_list = Vec::new();
+        let mut phrase_owner = Vec::new();
+        let mut patterns = Vec::new();
+        let mut regexes = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            match rule.kind {
+                Kind::Phrases => {
+                    for phrase in &rule.phrases {
+                        let (body, prefix) = match phrase.strip_suffix('*') {
+                            Some(body) => (body, true),
+                            None => (phrase.as_str(), false),
+                        };
+                        // Match straight and curly apostrophes alike.
+                        let mut variants = vec![body.to_string()];
+                        if body.contains('\'') {
+                            variants.push(body.replace('\'', "’"));
+                        }
+                        for variant in variants {
+                            phrase_list.push(variant);
+                            phrase_owner.push((index, prefix));
+                        }
+                    }
+                }
+                Kind::Regex => {
+                    for pattern in &rule.patterns {
+                        let regex = regex::RegexBuilder::new(pattern)
+                            .case_insensitive(true)
+                            .size_limit(1 << 20)
+                            .build()
+                            .map_err(|e| RuleError {
+                                file: rule.file.clone(),
+                                line: 1,
+                                message: format!("bad regex {pattern:?}: {e}"),
+                            })?;
+                        patterns.push(pattern.clone());
+                        regexes.push((index, regex));
+                    }
+                }
+            }
+        }
+        let phrases = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&phrase_list)
+            .map_err(|e| RuleError {
+                file: "<rules>".into(),
+                line: 1,
+                message: format!("cannot build the phrase automaton: {e}"),
+            })?;
+        let regex_set = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .size_limit(8 << 20)
+            .build()
+            .map_err(|e| RuleError {
+                file: "<rules>".into(),
+                line: 1,
+                message: format!("cannot build the regex set: {e}"),
+            })?;
+        Ok(RuleSet {
+            rules,
+            phrases,
+            phrase_owner,
+            regex_set,
+            regexes,
+            fingerprint,
+        })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// A stable hash of the rule files' names and contents.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    pub fn rule_by_id(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Raw matches of every rule in `text`, `unless` exceptions applied, sorted.
+    fn raw_matches(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.phrases.find_overlapping_iter(text) {
+            let (rule, prefix) = self.phrase_owner[m.pattern().as_usize()];
+            let before_ok = !text[..m.start()].chars().next_back().is_some_and(is_word_char);
+            let after_ok = prefix || !text[m.end()..].chars().next().is_some_and(is_word_char);
+            if before_ok && after_ok {
+                let end = if prefix {
+                    // Extend a prefix match to the end of its word.
+                    m.end() + text[m.end()..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - m.end())
+                } else {
+                    m.end()
+                };
+                found.push((m.start(), end, rule));
+            }
+        }
+        for index in self.regex_set.matches(text).iter() {
+            let (rule, regex) = &self.regexes[index];
+            for m in regex.find_iter(text) {
+                if m.end() > m.start() {
+                    found.push((m.start(), m.end(), *rule));
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Does this rule fire on `text` on its own (used to run rule examples)?
+    pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
+        let clauses = self.clauses(text, &self.raw_matches(text));
+        self.raw_matches(text)
+            .into_iter()
+            .any(|(s, e, r)| r == rule_index && !self.excepted(r, s, e, text, &clauses))
+    }
+
+    fn clauses(&self, text: &str, raw: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
+        let mut cuts = vec![0];
+        for &(start, end, rule) in raw {
+            if self.rules[rule].signal != Signal::Contrast {
+                continue;
+            }
+            if start <= 2 {
+                // "Although X, Y": the opening clause runs to the first comma.
+                let opener = text[start..end].trim().to_lowercase();
+                if opener != "however" && opener != "however," {
+                    if let Some(comma) = text[end..].find(", ") {
+                        cuts.push(end + comma + 1);
+                    }
+                }
+            } else {
+                cuts.push(start);
+            }
+        }
+        cuts.push(text.len());
+        cuts.sort_unstable();
+        cuts.dedup();
+        cuts.windows(2).map(|w| (w[0], w[1])).collect()
+    }
+
+    fn excepted(&self, rule: usize, start: usize, end: usize, text: &str, clauses: &[(usize, usize)]) -> bool {
+        let r = &self.rules[rule];
+        if r.unless.is_empty() {
+            return false;
+        }
+        let (from, to) = match r.scope {
+            Scope::Sentence => (0, text.len()),
+            Scope::Clause => clauses
+                .iter()
+                .copied()
+                .find(|(s, e)| *s <= start && end <= *e.max(&start))
+                .unwrap_or((0, text.len())),
+        };
+        r.unless.iter().any(|u| u.is_match(&text[from..to]))
+    }
+
+    /// Tag one sentence. `previous` is the polarity of the sentence before it in the same
+    /// paragraph, used by context signals ("This ...", "For example, ...").
+    ///
+    /// Polarity: the sentence is cut into clauses at contrast signals; in each clause
+    /// strength and shortfall cues are summed by weight (a negation up to four words
+    /// before a cue turns it round); a clause is strength, shortfall or (tied) mixed.
+    /// Clauses that disagree make the sentence mixed. With no cue, a context signal at
+    /// the start takes the previous sentence's polarity, unless a neutral signal says the
+    /// sentence is a plain comparison.
+    pub fn tag(&self, text: &str, previous: Option<Polarity>) -> Tags {
+        let raw = self.raw_matches(text);
+        let clauses = self.clauses(text, &raw);
+        let mut matches: Vec<Match> = raw
+            .iter()
+            .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, &clauses))
+            .map(|&(start, end, rule)| Match {
+                rule,
+                rule_id: self.rules[rule].id.clone(),
+                start,
+                end,
+                text: text[start..end].to_string(),
+                negated: false,
+            })
+            .collect();
+
+        // Drop cues contained in a longer cue of the same signal ("wait" in "waiting list").
+        let spans: Vec<(usize, usize, Signal)> =
+            matches.iter().map(|m| (m.start, m.end, self.rules[m.rule].signal)).collect();
+        matches.retain(|m| {
+            let signal = self.rules[m.rule].signal;
+            !matches!(signal, Signal::Strength | Signal::Shortfall)
+                || !spans.iter().any(|&(s, e, sig)| {
+                    matches!(sig, Signal::Strength | Signal::Shortfall)
+                        && s <= m.start
+                        && m.end <= e
+                        && (e - s) > (m.end - m.start)
+                })
+        });
+
+        let clause_of = |pos: usize| clauses.iter().position(|&(s, e)| s <= pos && pos < e).unwrap_or(0);
+        let negations: Vec<(usize, usize)> = matches
+            .iter()
+            .filter(|m| self.rules[m.rule].signal == Signal::Negation)
+            .map(|m| (m.start, m.end))
+            .collect();
+        let mut strength = vec![0f32; clauses.len()];
+        let mut shortfall = vec![0f32; clauses.len()];
+        let mut any_neutral = false;
+        let mut context_at_start = false;
+        for m in matches.iter_mut() {
+            let rule = &self.rules[m.rule];
+            match rule.signal {
+                Signal::Strength | Signal::Shortfall => {
+                    let clause = clause_of(m.start);
+                    let (cs, _) = clauses[clause];
+                    let negated = negations.iter().any(|&(ns, ne)| {
+                        ns >= cs && ne <= m.start && text[ne..m.start].split_whitespace().count() <= 4
+                            && !(ns >= m.start && ne <= m.end)
+                    });
+                    m.negated = negated;
+                    let is_strength = (rule.signal == Signal::Strength) != negated;
+                    if is_strength {
+                        strength[clause] += rule.weight;
+                    } else {
+                        shortfall[clause] += rule.weight;
+                    }
+                }
+                Signal::Neutral => any_neutral = true,
+                Signal::Context if m.start <= 2 => context_at_start = true,
+                _ => {}
+            }
+        }
+
+        let mut has_strength = false;
+        let mut has_shortfall = false;
+        for (s, f) in strength.iter().zip(&shortfall) {
+            if *s > *f {
+                has_strength = true;
+            } else if *f > *s {
+                has_shortfall = true;
+            } else if *s > 0.0 {
+                has_strength = true;
+                has_shortfall = true;
+            }
+        }
+        let total_s: f32 = strength.iter().sum();
+        let total_f: f32 = shortfall.iter().sum();
+        let polarity = match (has_strength, has_shortfall) {
+            (true, true) if clauses.len() == 1 && total_s != total_f => {
+                if total_s > total_f { Polarity::Strength } else { Polarity::Shortfall }
+            }
+            (true, true) => Polarity::Mixed,
+            (true, false) => Polarity::Strength,
+            (false, true) => Polarity::Shortfall,
+            (false, false) if context_at_start && !any_neutral => previous.unwrap_or(Polarity::Neutral),
+            (false, false) => Polarity::Neutral,
+        };
+
+        let mut themes: Vec<&'static str> = matches.iter().filter_map(|m| self.rules[m.rule].theme).collect();
+        themes.sort_unstable();
+        themes.dedup();
+        let evidence = matches
+            .iter()
+            .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))
+            .min_by_key(|(start, _)| *start)
+            .map_or(EvidenceSource::None, |(_, e)| e);
+        let mut rules: Vec<String> = matches.iter().map(|m| m.rule_id.clone()).collect();
+        rules.sort();
+        rules.dedup();
+        Tags {
+            polarity,
+            themes,
+            evidence,
+            rules,
+            matches,
+        }
+    }
+}
+
+/// FNV-1a over file names and contents, as hex.
+fn fingerprint(files: &[(String, &str)]) -> String {
+    let mut hash: u64 = 0xcbf29ce484222325;
+    let mut sorted: Vec<&(String, &str)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.rsplit('/').next().cmp(&b.0.rsplit('/').next()));
+    for (name, text) in sorted {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        for byte in base.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{hash:016x}")
+}

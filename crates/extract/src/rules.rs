@@ -1,0 +1,331 @@
+//! Rule files: strict loading and validation.
+
+use crate::{EvidenceSource, THEMES};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// What a rule's matches mean to the tagger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// A judgement that something works: counts towards `strength`.
+    Strength,
+    /// A gap, risk, delay or weakness: counts towards `shortfall`.
+    Shortfall,
+    /// Negates a strength cue that follows it in the same clause ("not", "lack of").
+    Negation,
+    /// Splits a sentence into clauses that are judged apart ("but", "although").
+    Contrast,
+    /// Marks an explicit non-judgement (a figure "similar to" the average).
+    Neutral,
+    /// The sentence leans on the one before ("This ...", "For example, ...").
+    Context,
+    /// Tags a theme.
+    Theme,
+    /// Tags the evidence source.
+    Evidence,
+}
+
+/// How a rule matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Phrases matched as whole words, ignoring case, all rules in one Aho-Corasick automaton.
+    Phrases,
+    /// Regular expressions, all rules in one `RegexSet`.
+    Regex,
+}
+
+/// Where `unless` exceptions are looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The clause the match sits in.
+    Clause,
+    /// The whole sentence.
+    #[default]
+    Sentence,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: Spanned<String>,
+    name: String,
+    description: String,
+    kind: Kind,
+    signal: Signal,
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
+    #[serde(default)]
+    evidence: Option<Spanned<EvidenceSource>>,
+    #[serde(default = "default_weight")]
+    weight: f32,
+    #[serde(default)]
+    scope: Scope,
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    must_match: Vec<String>,
+    #[serde(default)]
+    must_not_match: Vec<String>,
+}
+
+fn default_weight() -> f32 {
+    1.0
+}
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub kind: Kind,
+    pub signal: Signal,
+    pub theme: Option<&'static str>,
+    pub evidence: Option<EvidenceSource>,
+    pub weight: f32,
+    pub scope: Scope,
+    pub phrases: Vec<String>,
+    pub patterns: Vec<String>,
+    pub unless: Vec<Regex>,
+    pub must_match: Vec<String>,
+    pub must_not_match: Vec<String>,
+    /// The file it came from.
+    pub file: String,
+}
+
+/// A rule file that could not be loaded.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{file}:{line}: {message}")]
+pub struct RuleError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+fn line_of(source: &str, span: Range<usize>) -> usize {
+    source[..span.start.min(source.len())].matches('\n').count() + 1
+}
+
+/// Parse and validate one rule file.
+pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
+    let err = |span: Range<usize>, message: String| RuleError {
+        file: file.to_string(),
+        line: line_of(source, span),
+        message,
+    };
+    let raw: RuleFile = toml::from_str(source).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(source, s));
+        RuleError {
+            file: file.to_string(),
+            line,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let id_ok = !raw.id.get_ref().is_empty()
+        && raw.id.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id_ok {
+        return Err(err(raw.id.span(), format!("bad rule id {:?}: use letters, digits, - and _", raw.id.get_ref())));
+    }
+    if raw.description.trim().is_empty() {
+        return Err(err(0..0, "description is empty".into()));
+    }
+    match raw.kind {
+        Kind::Phrases if raw.phrases.is_empty() => return Err(err(0..0, "kind = \"phrases\" needs a non-empty `phrases` list".into())),
+        Kind::Regex if raw.patterns.is_empty() => return Err(err(0..0, "kind = \"regex\" needs a non-empty `patterns` list".into())),
+        Kind::Phrases if !raw.patterns.is_empty() => return Err(err(raw.patterns[0].span(), "`patterns` belongs to kind = \"regex\"".into())),
+        Kind::Regex if !raw.phrases.is_empty() => return Err(err(raw.phrases[0].span(), "`phrases` belongs to kind = \"phrases\"".into())),
+        _ => {}
+    }
+    for phrase in &raw.phrases {
+        if phrase.get_ref().trim().is_empty() {
+            return Err(err(phrase.span(), "empty phrase".into()));
+        }
+    }
+    let compile = |p: &Spanned<String>| {
+        regex::RegexBuilder::new(p.get_ref())
+            .size_limit(1 << 20)
+            .dfa_size_limit(1 << 20)
+            .build()
+            .map_err(|e| err(p.span(), format!("bad regex {:?}: {e}", p.get_ref())))
+    };
+    for pattern in &raw.patterns {
+        compile(pattern)?;
+    }
+    let unless = raw.unless.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+    let theme = match (&raw.signal, &raw.theme) {
+        (Signal::Theme, None) => return Err(err(0..0, "signal = \"theme\" needs `theme`".into())),
+        (Signal::Theme, Some(t)) => Some(
+            THEMES
+                .iter()
+                .copied()
+                .find(|known| *known == t.get_ref())
+                .ok_or_else(|| err(t.span(), format!("unknown theme id {:?}", t.get_ref())))?,
+        ),
+        (_, Some(t)) => return Err(err(t.span(), "`theme` is only for signal = \"theme\"".into())),
+        (_, None) => None,
+    };
+    let evidence = match (&raw.signal, &raw.evidence) {
+        (Signal::Evidence, None) => return Err(err(0..0, "signal = \"evidence\" needs `evidence`".into())),
+        (Signal::Evidence, Some(e)) => Some(*e.get_ref()),
+        (_, Some(e)) => return Err(err(e.span(), "`evidence` is only for signal = \"evidence\"".into())),
+        (_, None) => None,
+    };
+    if raw.must_match.is_empty() {
+        return Err(err(0..0, "a rule needs at least one `must_match` example".into()));
+    }
+    if !(raw.weight.is_finite() && raw.weight > 0.0) {
+        return Err(err(0..0, "weight must be a positive number".into()));
+    }
+    Ok(Rule {
+        id: raw.id.into_inner(),
+        name: raw.name,
+        description: raw.description.trim().to_string(),
+        kind: raw.kind,
+        signal: raw.signal,
+        theme,
+        evidence,
+        weight: raw.weight,
+        scope: raw.scope,
+        phrases: raw.phrases.into_iter().map(|p| p.into_inner().to_lowercase()).collect(),
+        patterns: raw.patterns.into_iter().map(Spanned::into_inner).collect(),
+        unless,
+        must_match: raw.must_match,
+        must_not_match: raw.must_not_match,
+        file: file.to_string(),
+    })
+}
+
+/// Parse many rule files, rejecting duplicate ids.
+pub fn parse_rules<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Result<Vec<Rule>, RuleError> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    for (file, source) in files {
+        let rule = parse_rule(&file, source)?;
+        if let Some(first) = ids.insert(rule.id.to_lowercase(), file.clone()) {
+            let line = source.lines().position(|l| l.trim_start().starts_with("id")).map_or(1, |p| p + 1);
+            return Err(RuleError {
+                file,
+                line,
+                message: format!("rule id {:?} is already used by {first}", rule.id),
+            });
+        }
+        rules.push(rule);
+    }
+    if rules.is_empty() {
+        return Err(RuleError {
+            file: "<rules>".into(),
+            line: 1,
+            message: "no rule files (*.toml) found".into(),
+        });
+    }
+    Ok(rules)
+}
+
+/// Read every `*.toml` file of a folder, sorted by name.
+pub fn read_rule_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
+    let io = |e: std::io::Error, path: &Path| RuleError {
+        file: path.display().to_string(),
+        line: 1,
+        message: format!("cannot read: {e}"),
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| io(e, dir))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).map_err(|e| io(e, &p))?;
+            let text = String::from_utf8(bytes).map_err(|_| RuleError {
+                file: p.display().to_string(),
+                line: 1,
+                message: "not UTF-8 text".into(),
+            })?;
+            Ok((p.display().to_string(), text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+id = "T1"
+name = "test"
+description = "A test rule."
+kind = "phrases"
+signal = "strength"
+phrases = ["effective"]
+must_match = ["It was effective."]
+"#;
+
+    #[test]
+    fn a_good_rule_loads() {
+        let rule = parse_rule("t.toml", GOOD).unwrap();
+        assert_eq!(rule.id, "T1");
+        assert_eq!(rule.signal, Signal::Strength);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_their_line() {
+        let source = format!("{GOOD}colour = \"red\"\n");
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
+        assert!(e.message.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let e = parse_rule("t.toml", "id = \"T1\"\nname = \n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn bad_regex_names_the_line() {
+        let source = GOOD
+            .replace("kind = \"phrases\"", "kind = \"regex\"")
+            .replace("phrases = [\"effective\"]", "patterns = [\"(unclosed\"]");
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("bad regex"), "{e}");
+    }
+
+    #[test]
+    fn pathological_regex_is_refused_by_size_limit() {
+        let source = GOOD
+            .replace("kind = \"phrases\"", "kind = \"regex\"")
+            .replace("phrases = [\"effective\"]", "patterns = [\"(a{1000}){1000}\"]");
+        assert!(parse_rule("t.toml", &source).is_err());
+    }
+
+    #[test]
+    fn unknown_theme_is_rejected() {
+        let source = GOOD
+            .replace("signal = \"strength\"", "signal = \"theme\"\ntheme = \"weather\"");
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert!(e.message.contains("unknown theme id \"weather\""), "{e}");
+        assert_eq!(e.line, 7);
+    }
+
+    #[test]
+    fn reused_ids_are_rejected() {
+        let e = parse_rules([("a.toml".to_string(), GOOD), ("b.toml".to_string(), GOOD)]).unwrap_err();
+        assert_eq!(e.file, "b.toml");
+        assert!(e.message.contains("already used by a.toml"));
+    }
+}

@@ -23,9 +23,11 @@
 //! assert!(sentences.contains("People waited too long."));
 //! ```
 
+mod eval;
 mod inputs;
 mod output;
 mod run;
 
+pub use eval::{metrics, read_gold, report, score, EvalError, GoldRow, Metrics, Scored};
 pub use inputs::{FileError, Inputs};
-pub use run::{run, Options, RunError, Summary};
+pub use run::{run, sentence_id, tag_document, Options, RunError, Summary, Tagged};

@@ -1,1 +1,244 @@
-fn main(){}
+//! `findings`: turn CQC local authority assessment reports into auditable datasets.
+//!
+//! Exit codes: 0 every input succeeded; 1 some inputs failed (outputs still written for
+//! the rest) or an evaluation missed its targets; 2 usage errors and fatal problems
+//! (bad rules, unwritable output folder).
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use extract::RuleSet;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "findings", version, about = "Turn CQC local authority assessment reports into structured, auditable datasets")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read reports (files or folders of .html, .htm, .txt) and write the datasets.
+    Analyse {
+        /// Files and folders to read.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Rules folder to use instead of the built-in rules.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Largest input file accepted, in bytes.
+        #[arg(long, default_value_t = ingest::DEFAULT_MAX_BYTES)]
+        max_bytes: usize,
+    },
+    /// Show the tags of a sentence and the rules that gave them.
+    Explain {
+        /// The sentence to explain.
+        sentence: Option<String>,
+        /// Read the sentence from a file instead.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Polarity of the sentence before, as context (strength, shortfall, mixed, neutral).
+        #[arg(long)]
+        previous: Option<String>,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Work with rule folders.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Score the tagger against a labelled gold file.
+    Eval {
+        /// Gold file (TSV: id, council_slug, page, section, text, polarity, themes, source).
+        #[arg(long)]
+        gold: PathBuf,
+        /// Folder of pages: <council_slug>/<page>.txt.
+        #[arg(long)]
+        pages: PathBuf,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// List the sentences with the wrong polarity.
+        #[arg(long)]
+        errors: bool,
+        /// Exit 1 unless the project targets are met (accuracy 0.85, has-shortfall F1
+        /// 0.85, has-strength F1 0.88, themes micro-F1 0.80, evidence accuracy 0.95).
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate a rules folder and run every rule's examples (default: built-in rules).
+    Check { dir: Option<PathBuf> },
+    /// List the rules with their ids and descriptions.
+    List { dir: Option<PathBuf> },
+}
+
+fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
+    match dir {
+        Some(dir) => RuleSet::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}")),
+        None => RuleSet::builtin().map_err(|e| anyhow::anyhow!("built-in rules: {e}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Analyse { paths, out, jobs, rules, max_bytes } => analyse(&paths, &out, jobs, rules.as_deref(), max_bytes),
+        Command::Explain { sentence, file, previous, rules } => {
+            let text = match (sentence, file) {
+                (Some(s), None) => s,
+                (None, Some(f)) => std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?,
+                _ => anyhow::bail!("give a sentence or --file, not both"),
+            };
+            let previous = match previous {
+                Some(p) => Some(extract::Polarity::parse(&p).with_context(|| format!("unknown polarity {p:?}"))?),
+                None => None,
+            };
+            let rules = load_rules(rules.as_deref())?;
+            explain(&rules, text.trim(), previous);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { command: RulesCommand::Check { dir } } => rules_check(dir.as_deref()),
+        Command::Rules { command: RulesCommand::List { dir } } => {
+            let rules = load_rules(dir.as_deref())?;
+            for rule in rules.rules() {
+                println!("{:<6} {:<32} {}", rule.id, rule.name, rule.description);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { gold, pages, rules, errors, check } => {
+            let rules = load_rules(rules.as_deref())?;
+            let gold = aggregate::read_gold(&gold)?;
+            let scored = aggregate::score(&gold, &pages, &rules);
+            let m = aggregate::metrics(&scored);
+            print!("{}", aggregate::report(&scored, &m, errors));
+            if check {
+                let targets = [
+                    ("polarity accuracy", m.accuracy, 0.85),
+                    ("has-shortfall F1", m.has_shortfall_f1, 0.85),
+                    ("has-strength F1", m.has_strength_f1, 0.88),
+                    ("themes micro-F1", m.themes_micro_f1, 0.80),
+                    ("evidence accuracy", m.evidence_accuracy, 0.95),
+                ];
+                let missed: Vec<String> = targets
+                    .iter()
+                    .filter(|(_, got, want)| got < want)
+                    .map(|(name, got, want)| format!("{name} {got:.3} < {want:.2}"))
+                    .collect();
+                if !missed.is_empty() {
+                    eprintln!("targets missed: {}", missed.join(", "));
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn analyse(paths: &[PathBuf], out: &Path, jobs: Option<usize>, rules: Option<&Path>, max_bytes: usize) -> Result<ExitCode> {
+    let rules = load_rules(rules)?;
+    if let Some(jobs) = jobs {
+        anyhow::ensure!(jobs > 0, "--jobs must be at least 1");
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+            .context("cannot start worker threads")?;
+    }
+    let inputs = aggregate::Inputs::collect(paths);
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(inputs.files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let options = aggregate::Options { max_bytes, ..aggregate::Options::default() };
+    let summary = aggregate::run(&inputs, &rules, &options, out, |done| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
+    eprintln!(
+        "{} documents, {} sentences, {} errors, {} skipped, {:.2} s -> {}",
+        summary.documents,
+        summary.sentences,
+        summary.errors,
+        summary.skipped,
+        summary.seconds,
+        out.display()
+    );
+    if summary.errors > 0 {
+        eprintln!("see {} for the files that failed", out.join("errors.csv").display());
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>) {
+    let tags = rules.tag(text, previous);
+    println!("sentence:  {text}");
+    println!("polarity:  {}", tags.polarity.as_str());
+    println!("themes:    {}", if tags.themes.is_empty() { "-".to_string() } else { tags.themes.join(", ") });
+    println!("evidence:  {}", tags.evidence.as_str());
+    println!("matches:");
+    for m in &tags.matches {
+        let rule = &rules.rules()[m.rule];
+        println!(
+            "  {:<6} {:?} at {}..{}{} [{:?}] {}",
+            rule.id,
+            m.text,
+            m.start,
+            m.end,
+            if m.negated { " (negated)" } else { "" },
+            rule.signal,
+            rule.description
+        );
+    }
+}
+
+fn rules_check(dir: Option<&Path>) -> Result<ExitCode> {
+    let rules = load_rules(dir)?;
+    let mut failures = 0;
+    let mut examples = 0;
+    for (index, rule) in rules.rules().iter().enumerate() {
+        for example in &rule.must_match {
+            examples += 1;
+            if !rules.rule_fires(index, example) {
+                failures += 1;
+                println!("{}: {} should fire on {example:?}", rule.file, rule.id);
+            }
+        }
+        for example in &rule.must_not_match {
+            examples += 1;
+            if rules.rule_fires(index, example) {
+                failures += 1;
+                println!("{}: {} should not fire on {example:?}", rule.file, rule.id);
+            }
+        }
+    }
+    println!("{} rules, {} examples, {} failed (fingerprint {})", rules.rules().len(), examples, failures, rules.fingerprint());
+    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,216 @@
+//! Scoring the tagger against a labelled file (`gold.tsv`: id, council_slug, page,
+//! section, text, polarity, themes, source).
+
+use crate::run::{tag_document, Tagged};
+use extract::{EvidenceSource, Polarity, RuleSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A labelled sentence.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct GoldRow {
+    pub id: String,
+    pub council_slug: String,
+    pub page: String,
+    #[serde(default)]
+    pub section: String,
+    pub text: String,
+    pub polarity: String,
+    #[serde(default)]
+    pub themes: String,
+    pub source: String,
+}
+
+/// One scored sentence.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub gold: GoldRow,
+    pub polarity: Polarity,
+    pub themes: Vec<&'static str>,
+    pub evidence: EvidenceSource,
+    pub rules: Vec<String>,
+    /// Whether the sentence was found in its page (else tagged without context).
+    pub found: bool,
+}
+
+/// Scores of a run of `eval`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Metrics {
+    pub sentences: usize,
+    pub found_in_pages: usize,
+    pub accuracy: f64,
+    pub per_class: BTreeMap<String, (f64, f64, f64)>,
+    pub macro_f1: f64,
+    pub has_strength_f1: f64,
+    pub has_shortfall_f1: f64,
+    pub themes_micro_f1: f64,
+    pub evidence_accuracy: f64,
+    /// gold -> predicted -> count
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// Why an evaluation could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{path}: {message}")]
+    Gold { path: String, message: String },
+}
+
+fn key(text: &str) -> String {
+    text.replace(['’', '‘'], "'")
+        .replace(['“', '”'], "\"")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Read a gold file.
+pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>, EvalError> {
+    let err = |message: String| EvalError::Gold { path: path.display().to_string(), message };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .quoting(false)
+        .from_path(path)
+        .map_err(|e| err(e.to_string()))?;
+    reader
+        .deserialize()
+        .enumerate()
+        .map(|(i, row)| row.map_err(|e| err(format!("line {}: {e}", i + 2))))
+        .collect()
+}
+
+/// Tag every gold sentence in the context of its page.
+pub fn score(gold: &[GoldRow], pages: &Path, rules: &RuleSet) -> Vec<Scored> {
+    let mut cache: HashMap<(String, String), Option<(Tagged, HashMap<String, usize>)>> = HashMap::new();
+    gold.iter()
+        .map(|row| {
+            let entry = cache
+                .entry((row.council_slug.clone(), row.page.clone()))
+                .or_insert_with(|| {
+                    let path = pages.join(&row.council_slug).join(format!("{}.txt", row.page));
+                    let bytes = std::fs::read(&path).ok()?;
+                    let doc = ingest::parse(&path.display().to_string(), &bytes).ok()?;
+                    let tagged = tag_document(rules, doc);
+                    let index = tagged
+                        .document
+                        .sentences()
+                        .enumerate()
+                        .map(|(i, s)| (key(tagged.document.sentence_text(s)), i))
+                        .collect();
+                    Some((tagged, index))
+                });
+            let found = entry
+                .as_ref()
+                .and_then(|(tagged, index)| index.get(&key(&row.text)).map(|&i| tagged.tags[i].clone()));
+            let (tags, found) = match found {
+                Some(t) => (t, true),
+                None => (rules.tag(&row.text, None), false),
+            };
+            Scored {
+                gold: row.clone(),
+                polarity: tags.polarity,
+                themes: tags.themes,
+                evidence: tags.evidence,
+                rules: tags.rules,
+                found,
+            }
+        })
+        .collect()
+}
+
+fn f1(tp: usize, fp: usize, fn_: usize) -> (f64, f64, f64) {
+    let p = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
+    let r = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
+    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    (p, r, f)
+}
+
+pub fn metrics(scored: &[Scored]) -> Metrics {
+    let n = scored.len();
+    let mut m = Metrics { sentences: n, ..Metrics::default() };
+    if n == 0 {
+        return m;
+    }
+    m.found_in_pages = scored.iter().filter(|s| s.found).count();
+    let gold_pol = |s: &Scored| Polarity::parse(&s.gold.polarity).unwrap_or(Polarity::Neutral);
+    m.accuracy = scored.iter().filter(|s| gold_pol(s) == s.polarity).count() as f64 / n as f64;
+    let mut f1s = Vec::new();
+    for class in Polarity::ALL {
+        let tp = scored.iter().filter(|s| gold_pol(s) == class && s.polarity == class).count();
+        let fp = scored.iter().filter(|s| gold_pol(s) != class && s.polarity == class).count();
+        let fn_ = scored.iter().filter(|s| gold_pol(s) == class && s.polarity != class).count();
+        let prf = f1(tp, fp, fn_);
+        f1s.push(prf.2);
+        m.per_class.insert(class.as_str().to_string(), prf);
+    }
+    m.macro_f1 = f1s.iter().sum::<f64>() / f1s.len() as f64;
+    let has = |p: Polarity, target: Polarity| p == target || p == Polarity::Mixed;
+    for (target, slot) in [(Polarity::Strength, &mut m.has_strength_f1), (Polarity::Shortfall, &mut m.has_shortfall_f1)] {
+        let tp = scored.iter().filter(|s| has(gold_pol(s), target) && has(s.polarity, target)).count();
+        let fp = scored.iter().filter(|s| !has(gold_pol(s), target) && has(s.polarity, target)).count();
+        let fn_ = scored.iter().filter(|s| has(gold_pol(s), target) && !has(s.polarity, target)).count();
+        *slot = f1(tp, fp, fn_).2;
+    }
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    for s in scored {
+        let gold: BTreeSet<&str> = s.gold.themes.split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).collect();
+        let got: BTreeSet<&str> = s.themes.iter().copied().collect();
+        tp += gold.intersection(&got).count();
+        fp += got.difference(&gold).count();
+        fn_ += gold.difference(&got).count();
+    }
+    m.themes_micro_f1 = f1(tp, fp, fn_).2;
+    m.evidence_accuracy =
+        scored.iter().filter(|s| EvidenceSource::parse(&s.gold.source) == Some(s.evidence)).count() as f64 / n as f64;
+    for s in scored {
+        *m.confusion
+            .entry(s.gold.polarity.clone())
+            .or_default()
+            .entry(s.polarity.as_str().to_string())
+            .or_default() += 1;
+    }
+    m
+}
+
+/// A readable report: the figures, the confusion matrix and the sentences got wrong.
+pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "sentences            {} ({} found in their pages)", m.sentences, m.found_in_pages);
+    let _ = writeln!(out, "polarity accuracy    {:.3}", m.accuracy);
+    let _ = writeln!(out, "macro-F1             {:.3}", m.macro_f1);
+    let _ = writeln!(out, "has-strength F1      {:.3}", m.has_strength_f1);
+    let _ = writeln!(out, "has-shortfall F1     {:.3}", m.has_shortfall_f1);
+    let _ = writeln!(out, "themes micro-F1      {:.3}", m.themes_micro_f1);
+    let _ = writeln!(out, "evidence accuracy    {:.3}", m.evidence_accuracy);
+    let _ = writeln!(out, "\nclass       precision  recall   F1");
+    for (class, (p, r, f)) in &m.per_class {
+        let _ = writeln!(out, "{class:<11} {p:>9.3}  {r:>6.3}  {f:>5.3}");
+    }
+    let _ = writeln!(out, "\nconfusion (rows gold, columns predicted)");
+    let classes: Vec<&str> = Polarity::ALL.iter().map(|p| p.as_str()).collect();
+    let _ = writeln!(out, "{:<11} {}", "", classes.iter().map(|c| format!("{c:>10}")).collect::<String>());
+    for gold in &classes {
+        let row = m.confusion.get(*gold);
+        let cells: String = classes
+            .iter()
+            .map(|c| format!("{:>10}", row.and_then(|r| r.get(*c)).copied().unwrap_or(0)))
+            .collect();
+        let _ = writeln!(out, "{gold:<11} {cells}");
+    }
+    if show_errors {
+        let _ = writeln!(out, "\nwrong polarity:");
+        for s in scored.iter().filter(|s| Polarity::parse(&s.gold.polarity) != Some(s.polarity)) {
+            let _ = writeln!(
+                out,
+                "{} gold={} got={} rules={} | {}",
+                s.gold.id,
+                s.gold.polarity,
+                s.polarity.as_str(),
+                s.rules.join(";"),
+                s.gold.text
+            );
+        }
+    }
+    out
+}

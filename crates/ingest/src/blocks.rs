@@ -47,9 +47,12 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
             });
             continue;
         }
+        let indented = line.starts_with(char::is_whitespace);
         match current.as_mut() {
-            Some(block) => block.lines.push(line.to_string()),
-            None => {
+            // A list item continues only on indented lines.
+            Some(block) if block.hint != Hint::ListItem || indented => block.lines.push(line.to_string()),
+            _ => {
+                blocks.extend(current.take());
                 current = Some(RawBlock {
                     hint: Hint::Paragraph,
                     lines: vec![line.to_string()],
@@ -239,6 +242,13 @@ mod tests {
         let got = texts(input);
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].0, BlockKind::Heading(2));
+    }
+
+    #[test]
+    fn an_unindented_line_after_a_list_item_starts_a_paragraph() {
+        let got = texts("  • Hartlepool Borough Council\n    Good\nOverall rating for Hartlepool Borough Council: 70%\n");
+        assert_eq!(got[0], (BlockKind::ListItem, "Hartlepool Borough Council Good".to_string()));
+        assert_eq!(got[1].1, "Overall rating for Hartlepool Borough Council: 70%");
     }
 
     #[test]

@@ -102,7 +102,7 @@ static OVERALL_PERCENT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 static OVERALL_RATING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:overall rating(?: for [^:\n]{1,120})?\s*(?::|is|was)\s*|rated\s+(?:as\s+)?|^|\s)(outstanding|good|requires improvement|inadequate)\s*(?:\d{1,3}\s*%)?$").unwrap()
+    Regex::new(r"(?i)(?:overall rating(?: for [^:\n]{1,120})?\s*(?::|is|was)\s*|rated\s+(?:as\s+)?|^|\s)(outstanding|good|requires improvement|inadequate)\s*(?:\d{1,3}\s*%)?(?:$|\s+overall (?:rating|score)\b)").unwrap()
 });
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:assessment\s+)?published:?\s*(?:on\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})").unwrap()
@@ -380,5 +380,101 @@ mod tests {
     fn dates_become_iso() {
         assert_eq!(iso_date("3", "March", "2025").as_deref(), Some("2025-03-03"));
         assert_eq!(iso_date("40", "March", "2025"), None);
+    }
+}
+
+#[cfg(test)]
+mod variant_tests {
+    use crate::{parse, PageKind};
+
+    fn qs_page(score_lines: &str) -> String {
+        format!(
+            "Example Council: local authority assessment\n\nSafeguarding\n\n{score_lines}\n\nThe local authority commitment\n\nWe work with people.\n\nKey findings for this quality statement\n\nStaff were skilled.\n"
+        )
+    }
+
+    #[test]
+    fn every_score_form_is_read() {
+        for (lines, score) in [
+            ("Score: 2\n\n2 - Evidence shows some shortfalls", 2),
+            ("Score 2\n\n2 – Evidence shows some shortfalls", 2),
+            ("Score:3", 3),
+            ("Score: 3 3 - Evidence shows a good standard", 3),
+            ("2- Evidence shows some shortfalls", 2),
+            ("1 - Inadequate: Evidence shows significant shortfalls", 1),
+            ("Score: 4\n\n4 - Evidence shows an exceptional standard\n\n4 - Evidence shows an exceptional standard", 4),
+        ] {
+            let doc = parse("p.txt", qs_page(lines).as_bytes()).unwrap();
+            assert_eq!(doc.kind, PageKind::QualityStatement, "{lines}");
+            assert_eq!(doc.score, Some(score), "{lines}");
+            assert_eq!(doc.quality_statement.unwrap().slug, "safeguarding");
+            let sentences: Vec<&str> = doc.sentences().map(|s| doc.sentence_text(s)).collect();
+            assert_eq!(sentences, ["Staff were skilled."], "{lines}");
+        }
+    }
+
+    #[test]
+    fn framework_wording_is_kept_out_of_findings() {
+        let page = "X Council: local authority assessment\n\nAssessing needs\n\nScore: 2\n\nWhat people expect\n\nI have care and support.\n\nI have care and support.\n\nThe local authority commitment\n\nWe maximise care.\n\nFront door\n\nPeople waited.\n";
+        let doc = parse("p.txt", page.as_bytes()).unwrap();
+        assert_eq!(doc.framework.len(), 3);
+        assert_eq!(doc.sections.len(), 1);
+        assert_eq!(doc.sections[0].heading, "Front door");
+        assert_eq!(doc.sentence_count(), 1);
+    }
+
+    #[test]
+    fn a_page_without_a_title_line_has_no_council() {
+        let doc = parse("p.txt", b"Equity in experience and outcomes\n\nScore: 2\n\nKey findings for this quality statement\n\nStaff were skilled.\n").unwrap();
+        assert_eq!(doc.council, None);
+        assert_eq!(doc.quality_statement.unwrap().slug, "equity");
+    }
+
+    #[test]
+    fn lead_healthier_lives_is_the_canonical_title() {
+        let doc = parse("p.txt", b"Supporting people to lead healthier lives\n\nScore: 3\n").unwrap();
+        assert_eq!(doc.quality_statement.unwrap().title, "Supporting people to live healthier lives");
+    }
+
+    fn summary(rating_lines: &str) -> crate::Document {
+        let page = format!(
+            "Example Council: local authority assessment\n\nPublished: 14 May 2025\n\nOverall summary\n\nLocal authority rating and score\n\n{rating_lines}\n\nQuality statement scores\n\nAssessing needs\n\nScore: 3\n\nSafeguarding Score: 2\n\nSummary of people's experiences\n\nPeople were positive.\n"
+        );
+        parse("s.txt", page.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn every_overall_score_form_is_read() {
+        for (lines, rating, percent) in [
+            ("Example Council\n\nGood\n\nOverall rating for Example Council: 70%", Some("Good"), Some(70)),
+            ("Example Council scored 78 out of 100 overall", None, Some(78)),
+            ("Requires improvement\n\nScore: 75", Some("Requires improvement"), Some(75)),
+            ("Overall score: 62\n\nOverall rating: Requires improvement", Some("Requires improvement"), Some(62)),
+        ] {
+            let doc = summary(lines);
+            assert_eq!(doc.kind, PageKind::Summary);
+            assert_eq!(doc.overall_rating, rating, "{lines}");
+            assert_eq!(doc.overall_percent, percent, "{lines}");
+            assert_eq!(doc.published.as_deref(), Some("2025-05-14"));
+            let listed: Vec<(&str, u8)> = doc.listed_scores.iter().map(|l| (l.quality_statement.slug, l.score)).collect();
+            assert_eq!(listed, [("needs", 3), ("safeguarding", 2)], "{lines}");
+            assert_eq!(doc.sentence_count(), 1);
+        }
+    }
+
+    #[test]
+    fn overview_pages_have_no_findings() {
+        let doc = parse("o.txt", b"X Council: local authority assessment\n\nAssessment published: 30 May 2025\n\nAbout X Council\n\nDemographics\n\nX has a population of 100,000.\n").unwrap();
+        assert_eq!(doc.kind, PageKind::Overview);
+        assert_eq!(doc.published.as_deref(), Some("2025-05-30"));
+        assert_eq!(doc.sentence_count(), 0);
+    }
+
+    #[test]
+    fn other_documents_are_processed_as_prose() {
+        let doc = parse("n.txt", b"Meeting notes\n\nWe discussed the budget. It was tight.\n").unwrap();
+        assert_eq!(doc.kind, PageKind::Other);
+        assert_eq!(doc.sentence_count(), 2);
+        assert_eq!(doc.sections[0].heading, "Meeting notes");
     }
 }

@@ -235,9 +235,9 @@ impl RuleSet {
     /// Polarity: the sentence is cut into clauses at contrast signals; in each clause
     /// strength and shortfall cues are summed by weight (a negation up to four words
     /// before a cue turns it round); a clause is strength, shortfall or (tied) mixed.
-    /// Clauses that disagree make the sentence mixed. With no cue, a context signal at
-    /// the start takes the previous sentence's polarity, unless a neutral signal says the
-    /// sentence is a plain comparison.
+    /// Clauses that disagree make the sentence mixed. Neutral signals (a plain comparison,
+    /// a figure with no comparator) win when their weight reaches the larger cue total.
+    /// With no cue, a context signal at the start takes the previous sentence's polarity.
     pub fn tag(&self, text: &str, previous: Option<Polarity>) -> Tags {
         let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
@@ -254,17 +254,15 @@ impl RuleSet {
             })
             .collect();
 
-        // Drop cues contained in a longer cue of the same signal ("wait" in "waiting list").
+        // Drop judgement cues inside a longer judgement or neutral expression ("wait" in
+        // "waiting list", "delay" in "prevent, reduce, delay").
+        let judging = |signal: Signal| matches!(signal, Signal::Strength | Signal::Shortfall | Signal::Neutral);
         let spans: Vec<(usize, usize, Signal)> =
             matches.iter().map(|m| (m.start, m.end, self.rules[m.rule].signal)).collect();
         matches.retain(|m| {
-            let signal = self.rules[m.rule].signal;
-            !matches!(signal, Signal::Strength | Signal::Shortfall)
+            !judging(self.rules[m.rule].signal)
                 || !spans.iter().any(|&(s, e, sig)| {
-                    matches!(sig, Signal::Strength | Signal::Shortfall)
-                        && s <= m.start
-                        && m.end <= e
-                        && (e - s) > (m.end - m.start)
+                    judging(sig) && s <= m.start && m.end <= e && (e - s) > (m.end - m.start)
                 })
         });
 
@@ -276,7 +274,7 @@ impl RuleSet {
             .collect();
         let mut strength = vec![0f32; clauses.len()];
         let mut shortfall = vec![0f32; clauses.len()];
-        let mut any_neutral = false;
+        let mut neutral = 0f32;
         let mut context_at_start = false;
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
@@ -296,7 +294,7 @@ impl RuleSet {
                         shortfall[clause] += rule.weight;
                     }
                 }
-                Signal::Neutral => any_neutral = true,
+                Signal::Neutral => neutral += rule.weight,
                 Signal::Context if m.start <= 2 => context_at_start = true,
                 _ => {}
             }
@@ -317,13 +315,15 @@ impl RuleSet {
         let total_s: f32 = strength.iter().sum();
         let total_f: f32 = shortfall.iter().sum();
         let polarity = match (has_strength, has_shortfall) {
+            // A decisive neutral expression (a plain comparison, a figure with no comparator).
+            _ if neutral > 0.0 && neutral >= total_s.max(total_f) => Polarity::Neutral,
             (true, true) if clauses.len() == 1 && total_s != total_f => {
                 if total_s > total_f { Polarity::Strength } else { Polarity::Shortfall }
             }
             (true, true) => Polarity::Mixed,
             (true, false) => Polarity::Strength,
             (false, true) => Polarity::Shortfall,
-            (false, false) if context_at_start && !any_neutral => previous.unwrap_or(Polarity::Neutral),
+            (false, false) if context_at_start && neutral == 0.0 => previous.unwrap_or(Polarity::Neutral),
             (false, false) => Polarity::Neutral,
         };
 

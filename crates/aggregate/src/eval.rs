@@ -211,6 +211,20 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
                 s.gold.text
             );
         }
+        let _ = writeln!(out, "\nwrong evidence source:");
+        for s in scored.iter().filter(|s| EvidenceSource::parse(&s.gold.source) != Some(s.evidence)) {
+            let _ = writeln!(out, "{} gold={} got={} | {}", s.gold.id, s.gold.source, s.evidence.as_str(), s.gold.text);
+        }
+        let _ = writeln!(out, "\nwrong themes:");
+        for s in scored {
+            let gold: BTreeSet<&str> = s.gold.themes.split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).collect();
+            let got: BTreeSet<&str> = s.themes.iter().copied().collect();
+            if gold != got {
+                let missing: Vec<&str> = gold.difference(&got).copied().collect();
+                let extra: Vec<&str> = got.difference(&gold).copied().collect();
+                let _ = writeln!(out, "{} missing={} extra={} | {}", s.gold.id, missing.join(","), extra.join(","), s.gold.text);
+            }
+        }
     }
     out
 }

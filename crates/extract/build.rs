@@ -14,8 +14,15 @@ fn main() {
         println!("cargo:rerun-if-changed={}", file.display());
         let name = file.file_name().unwrap().to_string_lossy();
         let abs = fs::canonicalize(file).unwrap();
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", abs.display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            abs.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("builtin_rules.rs"), out).unwrap();
+    fs::write(
+        PathBuf::from(env::var("OUT_DIR").unwrap()).join("builtin_rules.rs"),
+        out,
+    )
+    .unwrap();
 }

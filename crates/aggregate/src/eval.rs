@@ -67,7 +67,10 @@ fn key(text: &str) -> String {
 
 /// Read a gold file.
 pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>, EvalError> {
-    let err = |message: String| EvalError::Gold { path: path.display().to_string(), message };
+    let err = |message: String| EvalError::Gold {
+        path: path.display().to_string(),
+        message,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .quoting(false)
@@ -82,13 +85,16 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>, EvalError> {
 
 /// Tag every gold sentence in the context of its page.
 pub fn score(gold: &[GoldRow], pages: &Path, rules: &RuleSet) -> Vec<Scored> {
-    let mut cache: HashMap<(String, String), Option<(Tagged, HashMap<String, usize>)>> = HashMap::new();
+    let mut cache: HashMap<(String, String), Option<(Tagged, HashMap<String, usize>)>> =
+        HashMap::new();
     gold.iter()
         .map(|row| {
             let entry = cache
                 .entry((row.council_slug.clone(), row.page.clone()))
                 .or_insert_with(|| {
-                    let path = pages.join(&row.council_slug).join(format!("{}.txt", row.page));
+                    let path = pages
+                        .join(&row.council_slug)
+                        .join(format!("{}.txt", row.page));
                     let bytes = std::fs::read(&path).ok()?;
                     let doc = ingest::parse(&path.display().to_string(), &bytes).ok()?;
                     let tagged = tag_document(rules, doc);
@@ -100,9 +106,9 @@ pub fn score(gold: &[GoldRow], pages: &Path, rules: &RuleSet) -> Vec<Scored> {
                         .collect();
                     Some((tagged, index))
                 });
-            let found = entry
-                .as_ref()
-                .and_then(|(tagged, index)| index.get(&key(&row.text)).map(|&i| tagged.tags[i].clone()));
+            let found = entry.as_ref().and_then(|(tagged, index)| {
+                index.get(&key(&row.text)).map(|&i| tagged.tags[i].clone())
+            });
             let (tags, found) = match found {
                 Some(t) => (t, true),
                 None => (rules.tag(&row.text, None), false),
@@ -120,15 +126,30 @@ pub fn score(gold: &[GoldRow], pages: &Path, rules: &RuleSet) -> Vec<Scored> {
 }
 
 fn f1(tp: usize, fp: usize, fn_: usize) -> (f64, f64, f64) {
-    let p = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
-    let r = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let p = if tp + fp == 0 {
+        0.0
+    } else {
+        tp as f64 / (tp + fp) as f64
+    };
+    let r = if tp + fn_ == 0 {
+        0.0
+    } else {
+        tp as f64 / (tp + fn_) as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     (p, r, f)
 }
 
 pub fn metrics(scored: &[Scored]) -> Metrics {
     let n = scored.len();
-    let mut m = Metrics { sentences: n, ..Metrics::default() };
+    let mut m = Metrics {
+        sentences: n,
+        ..Metrics::default()
+    };
     if n == 0 {
         return m;
     }
@@ -137,32 +158,62 @@ pub fn metrics(scored: &[Scored]) -> Metrics {
     m.accuracy = scored.iter().filter(|s| gold_pol(s) == s.polarity).count() as f64 / n as f64;
     let mut f1s = Vec::new();
     for class in Polarity::ALL {
-        let tp = scored.iter().filter(|s| gold_pol(s) == class && s.polarity == class).count();
-        let fp = scored.iter().filter(|s| gold_pol(s) != class && s.polarity == class).count();
-        let fn_ = scored.iter().filter(|s| gold_pol(s) == class && s.polarity != class).count();
+        let tp = scored
+            .iter()
+            .filter(|s| gold_pol(s) == class && s.polarity == class)
+            .count();
+        let fp = scored
+            .iter()
+            .filter(|s| gold_pol(s) != class && s.polarity == class)
+            .count();
+        let fn_ = scored
+            .iter()
+            .filter(|s| gold_pol(s) == class && s.polarity != class)
+            .count();
         let prf = f1(tp, fp, fn_);
         f1s.push(prf.2);
         m.per_class.insert(class.as_str().to_string(), prf);
     }
     m.macro_f1 = f1s.iter().sum::<f64>() / f1s.len() as f64;
     let has = |p: Polarity, target: Polarity| p == target || p == Polarity::Mixed;
-    for (target, slot) in [(Polarity::Strength, &mut m.has_strength_f1), (Polarity::Shortfall, &mut m.has_shortfall_f1)] {
-        let tp = scored.iter().filter(|s| has(gold_pol(s), target) && has(s.polarity, target)).count();
-        let fp = scored.iter().filter(|s| !has(gold_pol(s), target) && has(s.polarity, target)).count();
-        let fn_ = scored.iter().filter(|s| has(gold_pol(s), target) && !has(s.polarity, target)).count();
+    for (target, slot) in [
+        (Polarity::Strength, &mut m.has_strength_f1),
+        (Polarity::Shortfall, &mut m.has_shortfall_f1),
+    ] {
+        let tp = scored
+            .iter()
+            .filter(|s| has(gold_pol(s), target) && has(s.polarity, target))
+            .count();
+        let fp = scored
+            .iter()
+            .filter(|s| !has(gold_pol(s), target) && has(s.polarity, target))
+            .count();
+        let fn_ = scored
+            .iter()
+            .filter(|s| has(gold_pol(s), target) && !has(s.polarity, target))
+            .count();
         *slot = f1(tp, fp, fn_).2;
     }
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     for s in scored {
-        let gold: BTreeSet<&str> = s.gold.themes.split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).collect();
+        let gold: BTreeSet<&str> = s
+            .gold
+            .themes
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
         let got: BTreeSet<&str> = s.themes.iter().copied().collect();
         tp += gold.intersection(&got).count();
         fp += got.difference(&gold).count();
         fn_ += gold.difference(&got).count();
     }
     m.themes_micro_f1 = f1(tp, fp, fn_).2;
-    m.evidence_accuracy =
-        scored.iter().filter(|s| EvidenceSource::parse(&s.gold.source) == Some(s.evidence)).count() as f64 / n as f64;
+    m.evidence_accuracy = scored
+        .iter()
+        .filter(|s| EvidenceSource::parse(&s.gold.source) == Some(s.evidence))
+        .count() as f64
+        / n as f64;
     for s in scored {
         *m.confusion
             .entry(s.gold.polarity.clone())
@@ -176,7 +227,11 @@ pub fn metrics(scored: &[Scored]) -> Metrics {
 /// A readable report: the figures, the confusion matrix and the sentences got wrong.
 pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "sentences            {} ({} found in their pages)", m.sentences, m.found_in_pages);
+    let _ = writeln!(
+        out,
+        "sentences            {} ({} found in their pages)",
+        m.sentences, m.found_in_pages
+    );
     let _ = writeln!(out, "polarity accuracy    {:.3}", m.accuracy);
     let _ = writeln!(out, "macro-F1             {:.3}", m.macro_f1);
     let _ = writeln!(out, "has-strength F1      {:.3}", m.has_strength_f1);
@@ -189,7 +244,15 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
     }
     let _ = writeln!(out, "\nconfusion (rows gold, columns predicted)");
     let classes: Vec<&str> = Polarity::ALL.iter().map(|p| p.as_str()).collect();
-    let _ = writeln!(out, "{:<11} {}", "", classes.iter().map(|c| format!("{c:>10}")).collect::<String>());
+    let _ = writeln!(
+        out,
+        "{:<11} {}",
+        "",
+        classes
+            .iter()
+            .map(|c| format!("{c:>10}"))
+            .collect::<String>()
+    );
     for gold in &classes {
         let row = m.confusion.get(*gold);
         let cells: String = classes
@@ -200,7 +263,10 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
     }
     if show_errors {
         let _ = writeln!(out, "\nwrong polarity:");
-        for s in scored.iter().filter(|s| Polarity::parse(&s.gold.polarity) != Some(s.polarity)) {
+        for s in scored
+            .iter()
+            .filter(|s| Polarity::parse(&s.gold.polarity) != Some(s.polarity))
+        {
             let _ = writeln!(
                 out,
                 "{} gold={} got={} rules={} | {}",
@@ -212,17 +278,40 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
             );
         }
         let _ = writeln!(out, "\nwrong evidence source:");
-        for s in scored.iter().filter(|s| EvidenceSource::parse(&s.gold.source) != Some(s.evidence)) {
-            let _ = writeln!(out, "{} gold={} got={} | {}", s.gold.id, s.gold.source, s.evidence.as_str(), s.gold.text);
+        for s in scored
+            .iter()
+            .filter(|s| EvidenceSource::parse(&s.gold.source) != Some(s.evidence))
+        {
+            let _ = writeln!(
+                out,
+                "{} gold={} got={} | {}",
+                s.gold.id,
+                s.gold.source,
+                s.evidence.as_str(),
+                s.gold.text
+            );
         }
         let _ = writeln!(out, "\nwrong themes:");
         for s in scored {
-            let gold: BTreeSet<&str> = s.gold.themes.split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).collect();
+            let gold: BTreeSet<&str> = s
+                .gold
+                .themes
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect();
             let got: BTreeSet<&str> = s.themes.iter().copied().collect();
             if gold != got {
                 let missing: Vec<&str> = gold.difference(&got).copied().collect();
                 let extra: Vec<&str> = got.difference(&gold).copied().collect();
-                let _ = writeln!(out, "{} missing={} extra={} | {}", s.gold.id, missing.join(","), extra.join(","), s.gold.text);
+                let _ = writeln!(
+                    out,
+                    "{} missing={} extra={} | {}",
+                    s.gold.id,
+                    missing.join(","),
+                    extra.join(","),
+                    s.gold.text
+                );
             }
         }
     }

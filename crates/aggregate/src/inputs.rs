@@ -76,10 +76,10 @@ impl Inputs {
                 match std::fs::metadata(&path) {
                     Ok(meta) if meta.is_dir() => stack.push(path),
                     Ok(_) => {
-                        let is_report = path
-                            .extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| REPORT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                        let is_report =
+                            path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                                REPORT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                            });
                         if is_report {
                             self.files.push(path);
                         } else {

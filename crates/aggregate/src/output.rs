@@ -33,16 +33,51 @@ impl SentenceRow<'_> {
 }
 
 pub const REPORT_COLUMNS: &[&str] = &[
-    "path", "kind", "council", "quality_statement", "qs_slug", "theme", "score", "score_label", "overall_rating",
-    "overall_percent", "published", "format", "sentences", "n_strength", "n_shortfall", "n_mixed", "n_neutral",
-    "shortfall_share", "listed_scores",
+    "path",
+    "kind",
+    "council",
+    "quality_statement",
+    "qs_slug",
+    "theme",
+    "score",
+    "score_label",
+    "overall_rating",
+    "overall_percent",
+    "published",
+    "format",
+    "sentences",
+    "n_strength",
+    "n_shortfall",
+    "n_mixed",
+    "n_neutral",
+    "shortfall_share",
+    "listed_scores",
 ];
 pub const SENTENCE_COLUMNS: &[&str] = &[
-    "sentence_id", "path", "council", "quality_statement", "section", "paragraph", "sentence", "start", "end",
-    "polarity", "themes", "evidence_source", "rules", "text",
+    "sentence_id",
+    "path",
+    "council",
+    "quality_statement",
+    "section",
+    "paragraph",
+    "sentence",
+    "start",
+    "end",
+    "polarity",
+    "themes",
+    "evidence_source",
+    "rules",
+    "text",
 ];
 pub const FINDING_COLUMNS: &[&str] = &[
-    "sentence_id", "council", "quality_statement", "theme_id", "polarity", "evidence_source", "path", "text",
+    "sentence_id",
+    "council",
+    "quality_statement",
+    "theme_id",
+    "polarity",
+    "evidence_source",
+    "path",
+    "text",
 ];
 
 struct Staged {
@@ -55,8 +90,14 @@ fn stage(dir: &Path, name: &str) -> Result<(Staged, BufWriter<File>), RunError> 
     let temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .tempfile_in(dir)
-        .map_err(|source| RunError::Write { path: target.display().to_string(), source })?;
-    let file = temp.reopen().map_err(|source| RunError::Write { path: target.display().to_string(), source })?;
+        .map_err(|source| RunError::Write {
+            path: target.display().to_string(),
+            source,
+        })?;
+    let file = temp.reopen().map_err(|source| RunError::Write {
+        path: target.display().to_string(),
+        source,
+    })?;
     Ok((Staged { temp, target }, BufWriter::new(file)))
 }
 
@@ -78,7 +119,10 @@ fn csv_error(path: &Path, e: csv::Error) -> RunError {
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> RunError {
-    RunError::Write { path: path.display().to_string(), source }
+    RunError::Write {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn opt<T: ToString>(value: Option<T>) -> String {
@@ -88,27 +132,46 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 impl Outputs {
     pub fn create(dir: &Path) -> Result<Outputs, RunError> {
         let mut staged = Vec::new();
-        let mut open_csv = |name: &str, header: &[&str]| -> Result<csv::Writer<BufWriter<File>>, RunError> {
-            let (s, w) = stage(dir, name)?;
-            let mut writer = csv::Writer::from_writer(w);
-            writer.write_record(header).map_err(|e| csv_error(&s.target, e))?;
-            staged.push(s);
-            Ok(writer)
-        };
+        let mut open_csv =
+            |name: &str, header: &[&str]| -> Result<csv::Writer<BufWriter<File>>, RunError> {
+                let (s, w) = stage(dir, name)?;
+                let mut writer = csv::Writer::from_writer(w);
+                writer
+                    .write_record(header)
+                    .map_err(|e| csv_error(&s.target, e))?;
+                staged.push(s);
+                Ok(writer)
+            };
         let reports = open_csv("reports.csv", REPORT_COLUMNS)?;
         let sentences = open_csv("sentences.csv", SENTENCE_COLUMNS)?;
         let findings = open_csv("findings.csv", FINDING_COLUMNS)?;
         let (s, matches) = stage(dir, "findings.jsonl")?;
         staged.push(s);
-        Ok(Outputs { staged, reports, sentences, findings, matches, dir: dir.to_path_buf() })
+        Ok(Outputs {
+            staged,
+            reports,
+            sentences,
+            findings,
+            matches,
+            dir: dir.to_path_buf(),
+        })
     }
 
     pub fn write_document(&mut self, tagged: &Tagged) -> Result<(), RunError> {
         let doc = &tagged.document;
         let count = |p: Polarity| tagged.tags.iter().filter(|t| t.polarity == p).count();
-        let (s, f, m, n) = (count(Polarity::Strength), count(Polarity::Shortfall), count(Polarity::Mixed), count(Polarity::Neutral));
+        let (s, f, m, n) = (
+            count(Polarity::Strength),
+            count(Polarity::Shortfall),
+            count(Polarity::Mixed),
+            count(Polarity::Neutral),
+        );
         let judged = s + f + m;
-        let share = if judged == 0 { String::new() } else { format!("{:.4}", (f + m) as f64 / judged as f64) };
+        let share = if judged == 0 {
+            String::new()
+        } else {
+            format!("{:.4}", (f + m) as f64 / judged as f64)
+        };
         let listed = doc
             .listed_scores
             .iter()
@@ -128,7 +191,10 @@ impl Outputs {
             opt(doc.overall_rating),
             opt(doc.overall_percent),
             opt(doc.published.as_deref()),
-            match doc.format { ingest::Format::Html => "html".into(), ingest::Format::Text => "text".into() },
+            match doc.format {
+                ingest::Format::Html => "html".into(),
+                ingest::Format::Text => "text".into(),
+            },
             tagged.tags.len().to_string(),
             s.to_string(),
             f.to_string(),
@@ -138,7 +204,9 @@ impl Outputs {
             listed,
         ];
         let target = self.dir.join("reports.csv");
-        self.reports.write_record(&record).map_err(|e| csv_error(&target, e))?;
+        self.reports
+            .write_record(&record)
+            .map_err(|e| csv_error(&target, e))?;
 
         for row in sentence_rows(tagged) {
             let id = row.id();
@@ -161,7 +229,9 @@ impl Outputs {
                 row.tags.rules.join(";"),
                 row.text().to_string(),
             ];
-            self.sentences.write_record(&record).map_err(|e| csv_error(&self.dir.join("sentences.csv"), e))?;
+            self.sentences
+                .write_record(&record)
+                .map_err(|e| csv_error(&self.dir.join("sentences.csv"), e))?;
             for theme in &row.tags.themes {
                 self.findings
                     .write_record([
@@ -201,8 +271,11 @@ impl Outputs {
                 "matches": matches,
             });
             let target = self.dir.join("findings.jsonl");
-            serde_json::to_writer(&mut self.matches, &line).map_err(|e| io_error(&target, e.into()))?;
-            self.matches.write_all(b"\n").map_err(|e| io_error(&target, e))?;
+            serde_json::to_writer(&mut self.matches, &line)
+                .map_err(|e| io_error(&target, e.into()))?;
+            self.matches
+                .write_all(b"\n")
+                .map_err(|e| io_error(&target, e))?;
         }
         Ok(())
     }
@@ -211,17 +284,37 @@ impl Outputs {
     pub fn finish(mut self, errors: &[FileError]) -> Result<(), RunError> {
         let (s, w) = stage(&self.dir, "errors.csv")?;
         let mut writer = csv::Writer::from_writer(w);
-        writer.write_record(["path", "error"]).map_err(|e| csv_error(&s.target, e))?;
+        writer
+            .write_record(["path", "error"])
+            .map_err(|e| csv_error(&s.target, e))?;
         for e in errors {
-            writer.write_record([&e.path, &e.error]).map_err(|err| csv_error(&s.target, err))?;
+            writer
+                .write_record([&e.path, &e.error])
+                .map_err(|err| csv_error(&s.target, err))?;
         }
         self.staged.push(s);
-        writer.flush().map_err(|e| io_error(&self.dir.join("errors.csv"), e))?;
-        self.reports.flush().map_err(|e| io_error(&self.dir.join("reports.csv"), e))?;
-        self.sentences.flush().map_err(|e| io_error(&self.dir.join("sentences.csv"), e))?;
-        self.findings.flush().map_err(|e| io_error(&self.dir.join("findings.csv"), e))?;
-        self.matches.flush().map_err(|e| io_error(&self.dir.join("findings.jsonl"), e))?;
-        drop((writer, self.reports, self.sentences, self.findings, self.matches));
+        writer
+            .flush()
+            .map_err(|e| io_error(&self.dir.join("errors.csv"), e))?;
+        self.reports
+            .flush()
+            .map_err(|e| io_error(&self.dir.join("reports.csv"), e))?;
+        self.sentences
+            .flush()
+            .map_err(|e| io_error(&self.dir.join("sentences.csv"), e))?;
+        self.findings
+            .flush()
+            .map_err(|e| io_error(&self.dir.join("findings.csv"), e))?;
+        self.matches
+            .flush()
+            .map_err(|e| io_error(&self.dir.join("findings.jsonl"), e))?;
+        drop((
+            writer,
+            self.reports,
+            self.sentences,
+            self.findings,
+            self.matches,
+        ));
         for staged in self.staged {
             staged
                 .temp

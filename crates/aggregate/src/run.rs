@@ -40,9 +40,15 @@ pub struct Summary {
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("cannot create output folder {path}: {source}")]
-    CreateDir { path: String, source: std::io::Error },
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// A document with the tags of each of its findings sentences.
@@ -74,7 +80,11 @@ fn process(path: &Path, rules: &RuleSet, options: &ParseOptions) -> Result<Tagge
         Ok(meta) if meta.len() as usize > options.max_bytes => {
             return Err(FileError {
                 path: label.clone(),
-                error: format!("file is {} bytes, over the limit of {} bytes", meta.len(), options.max_bytes),
+                error: format!(
+                    "file is {} bytes, over the limit of {} bytes",
+                    meta.len(),
+                    options.max_bytes
+                ),
             })
         }
         _ => std::fs::read(path).map_err(|e| FileError {
@@ -84,7 +94,11 @@ fn process(path: &Path, rules: &RuleSet, options: &ParseOptions) -> Result<Tagge
     };
     let document = ingest::parse_with(&label, &bytes, options).map_err(|e| FileError {
         path: label.clone(),
-        error: e.to_string().strip_prefix(&format!("{label}: ")).map(str::to_string).unwrap_or_else(|| e.to_string()),
+        error: e
+            .to_string()
+            .strip_prefix(&format!("{label}: "))
+            .map(str::to_string)
+            .unwrap_or_else(|| e.to_string()),
     })?;
     Ok(tag_document(rules, document))
 }
@@ -115,8 +129,10 @@ pub fn run(
     let mut errors: Vec<FileError> = inputs.errors.clone();
     let mut done = 0;
     for batch in inputs.files.chunks(options.batch.max(1)) {
-        let results: Vec<Result<Tagged, FileError>> =
-            batch.par_iter().map(|path| process(path, rules, &parse_options)).collect();
+        let results: Vec<Result<Tagged, FileError>> = batch
+            .par_iter()
+            .map(|path| process(path, rules, &parse_options))
+            .collect();
         for result in results {
             match result {
                 Ok(tagged) => {
@@ -140,7 +156,12 @@ pub fn run(
 /// Stable id of a sentence: a hash of the document path and its byte offsets.
 pub fn sentence_id(path: &str, start: usize, end: usize) -> String {
     let mut hash: u64 = 0xcbf29ce484222325;
-    for byte in path.bytes().chain([0]).chain(start.to_le_bytes()).chain(end.to_le_bytes()) {
+    for byte in path
+        .bytes()
+        .chain([0])
+        .chain(start.to_le_bytes())
+        .chain(end.to_le_bytes())
+    {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x100000001b3);
     }
@@ -152,7 +173,10 @@ pub fn sentence_rows(tagged: &Tagged) -> Vec<SentenceRow<'_>> {
     let doc = &tagged.document;
     let mut rows = Vec::with_capacity(tagged.tags.len());
     let mut tags = tagged.tags.iter();
-    let paragraphs = doc.sections.iter().flat_map(|section| section.paragraphs.iter().map(move |p| (section, p)));
+    let paragraphs = doc
+        .sections
+        .iter()
+        .flat_map(|section| section.paragraphs.iter().map(move |p| (section, p)));
     for (p, (section, paragraph)) in paragraphs.enumerate() {
         {
             for (s, sentence) in paragraph.sentences.iter().enumerate() {

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "findings", version, about = "Turn CQC local authority assessment reports into structured, auditable datasets")]
+#[command(
+    name = "findings",
+    version,
+    about = "Turn CQC local authority assessment reports into structured, auditable datasets"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,30 +109,55 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Analyse { paths, out, jobs, rules, max_bytes } => analyse(&paths, &out, jobs, rules.as_deref(), max_bytes),
-        Command::Explain { sentence, file, previous, rules } => {
+        Command::Analyse {
+            paths,
+            out,
+            jobs,
+            rules,
+            max_bytes,
+        } => analyse(&paths, &out, jobs, rules.as_deref(), max_bytes),
+        Command::Explain {
+            sentence,
+            file,
+            previous,
+            rules,
+        } => {
             let text = match (sentence, file) {
                 (Some(s), None) => s,
-                (None, Some(f)) => std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?,
+                (None, Some(f)) => std::fs::read_to_string(&f)
+                    .with_context(|| format!("cannot read {}", f.display()))?,
                 _ => anyhow::bail!("give a sentence or --file, not both"),
             };
             let previous = match previous {
-                Some(p) => Some(extract::Polarity::parse(&p).with_context(|| format!("unknown polarity {p:?}"))?),
+                Some(p) => Some(
+                    extract::Polarity::parse(&p)
+                        .with_context(|| format!("unknown polarity {p:?}"))?,
+                ),
                 None => None,
             };
             let rules = load_rules(rules.as_deref())?;
             explain(&rules, text.trim(), previous);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rules { command: RulesCommand::Check { dir } } => rules_check(dir.as_deref()),
-        Command::Rules { command: RulesCommand::List { dir } } => {
+        Command::Rules {
+            command: RulesCommand::Check { dir },
+        } => rules_check(dir.as_deref()),
+        Command::Rules {
+            command: RulesCommand::List { dir },
+        } => {
             let rules = load_rules(dir.as_deref())?;
             for rule in rules.rules() {
                 println!("{:<6} {:<32} {}", rule.id, rule.name, rule.description);
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { gold, pages, rules, errors, check } => {
+        Command::Eval {
+            gold,
+            pages,
+            rules,
+            errors,
+            check,
+        } => {
             let rules = load_rules(rules.as_deref())?;
             let gold = aggregate::read_gold(&gold)?;
             let scored = aggregate::score(&gold, &pages, &rules);
@@ -157,7 +186,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn analyse(paths: &[PathBuf], out: &Path, jobs: Option<usize>, rules: Option<&Path>, max_bytes: usize) -> Result<ExitCode> {
+fn analyse(
+    paths: &[PathBuf],
+    out: &Path,
+    jobs: Option<usize>,
+    rules: Option<&Path>,
+    max_bytes: usize,
+) -> Result<ExitCode> {
     let rules = load_rules(rules)?;
     if let Some(jobs) = jobs {
         anyhow::ensure!(jobs > 0, "--jobs must be at least 1");
@@ -177,8 +212,13 @@ fn analyse(paths: &[PathBuf], out: &Path, jobs: Option<usize>, rules: Option<&Pa
     } else {
         ProgressBar::hidden()
     };
-    let options = aggregate::Options { max_bytes, ..aggregate::Options::default() };
-    let summary = aggregate::run(&inputs, &rules, &options, out, |done| bar.set_position(done as u64))?;
+    let options = aggregate::Options {
+        max_bytes,
+        ..aggregate::Options::default()
+    };
+    let summary = aggregate::run(&inputs, &rules, &options, out, |done| {
+        bar.set_position(done as u64)
+    })?;
     bar.finish_and_clear();
     eprintln!(
         "{} documents, {} sentences, {} errors, {} skipped, {:.2} s -> {}",
@@ -190,7 +230,10 @@ fn analyse(paths: &[PathBuf], out: &Path, jobs: Option<usize>, rules: Option<&Pa
         out.display()
     );
     if summary.errors > 0 {
-        eprintln!("see {} for the files that failed", out.join("errors.csv").display());
+        eprintln!(
+            "see {} for the files that failed",
+            out.join("errors.csv").display()
+        );
         Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)
@@ -201,7 +244,14 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>) {
     let tags = rules.tag(text, previous);
     println!("sentence:  {text}");
     println!("polarity:  {}", tags.polarity.as_str());
-    println!("themes:    {}", if tags.themes.is_empty() { "-".to_string() } else { tags.themes.join(", ") });
+    println!(
+        "themes:    {}",
+        if tags.themes.is_empty() {
+            "-".to_string()
+        } else {
+            tags.themes.join(", ")
+        }
+    );
     println!("evidence:  {}", tags.evidence.as_str());
     println!("matches:");
     for m in &tags.matches {
@@ -239,6 +289,16 @@ fn rules_check(dir: Option<&Path>) -> Result<ExitCode> {
             }
         }
     }
-    println!("{} rules, {} examples, {} failed (fingerprint {})", rules.rules().len(), examples, failures, rules.fingerprint());
-    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    println!(
+        "{} rules, {} examples, {} failed (fingerprint {})",
+        rules.rules().len(),
+        examples,
+        failures,
+        rules.fingerprint()
+    );
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -52,17 +52,27 @@ fn is_word_char(c: char) -> bool {
 impl RuleSet {
     /// The rules built into the binary (the project's `rules/` folder).
     pub fn builtin() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(BUILTIN_RULES.iter().map(|(name, text)| (format!("rules/{name}"), *text)))
+        RuleSet::from_sources(
+            BUILTIN_RULES
+                .iter()
+                .map(|(name, text)| (format!("rules/{name}"), *text)),
+        )
     }
 
     /// Load every `*.toml` rule file of a folder.
     pub fn from_dir(dir: &Path) -> Result<RuleSet, RuleError> {
         let files = read_rule_dir(dir)?;
-        RuleSet::from_sources(files.iter().map(|(name, text)| (name.clone(), text.as_str())))
+        RuleSet::from_sources(
+            files
+                .iter()
+                .map(|(name, text)| (name.clone(), text.as_str())),
+        )
     }
 
     /// Load rules from (file name, contents) pairs.
-    pub fn from_sources<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Result<RuleSet, RuleError> {
+    pub fn from_sources<'a>(
+        files: impl IntoIterator<Item = (String, &'a str)>,
+    ) -> Result<RuleSet, RuleError> {
         let files: Vec<(String, &str)> = files.into_iter().collect();
         let fingerprint = fingerprint(&files);
         let rules = parse_rules(files)?;
@@ -156,12 +166,18 @@ impl RuleSet {
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for m in self.phrases.find_overlapping_iter(text) {
             let (rule, prefix) = self.phrase_owner[m.pattern().as_usize()];
-            let before_ok = !text[..m.start()].chars().next_back().is_some_and(is_word_char);
+            let before_ok = !text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(is_word_char);
             let after_ok = prefix || !text[m.end()..].chars().next().is_some_and(is_word_char);
             if before_ok && after_ok {
                 let end = if prefix {
                     // Extend a prefix match to the end of its word.
-                    m.end() + text[m.end()..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - m.end())
+                    m.end()
+                        + text[m.end()..]
+                            .find(|c: char| !is_word_char(c))
+                            .unwrap_or(text.len() - m.end())
                 } else {
                     m.end()
                 };
@@ -213,7 +229,14 @@ impl RuleSet {
         cuts.windows(2).map(|w| (w[0], w[1])).collect()
     }
 
-    fn excepted(&self, rule: usize, start: usize, end: usize, text: &str, clauses: &[(usize, usize)]) -> bool {
+    fn excepted(
+        &self,
+        rule: usize,
+        start: usize,
+        end: usize,
+        text: &str,
+        clauses: &[(usize, usize)],
+    ) -> bool {
         let r = &self.rules[rule];
         if r.unless.is_empty() {
             return false;
@@ -256,9 +279,16 @@ impl RuleSet {
 
         // Drop judgement cues inside a longer judgement or neutral expression ("wait" in
         // "waiting list", "delay" in "prevent, reduce, delay").
-        let judging = |signal: Signal| matches!(signal, Signal::Strength | Signal::Shortfall | Signal::Neutral);
-        let spans: Vec<(usize, usize, Signal)> =
-            matches.iter().map(|m| (m.start, m.end, self.rules[m.rule].signal)).collect();
+        let judging = |signal: Signal| {
+            matches!(
+                signal,
+                Signal::Strength | Signal::Shortfall | Signal::Neutral
+            )
+        };
+        let spans: Vec<(usize, usize, Signal)> = matches
+            .iter()
+            .map(|m| (m.start, m.end, self.rules[m.rule].signal))
+            .collect();
         matches.retain(|m| {
             !judging(self.rules[m.rule].signal)
                 || !spans.iter().any(|&(s, e, sig)| {
@@ -266,7 +296,12 @@ impl RuleSet {
                 })
         });
 
-        let clause_of = |pos: usize| clauses.iter().position(|&(s, e)| s <= pos && pos < e).unwrap_or(0);
+        let clause_of = |pos: usize| {
+            clauses
+                .iter()
+                .position(|&(s, e)| s <= pos && pos < e)
+                .unwrap_or(0)
+        };
         let negations: Vec<(usize, usize)> = matches
             .iter()
             .filter(|m| self.rules[m.rule].signal == Signal::Negation)
@@ -283,7 +318,9 @@ impl RuleSet {
                     let clause = clause_of(m.start);
                     let (cs, _) = clauses[clause];
                     let negated = negations.iter().any(|&(ns, ne)| {
-                        ns >= cs && ne <= m.start && text[ne..m.start].split_whitespace().count() <= 4
+                        ns >= cs
+                            && ne <= m.start
+                            && text[ne..m.start].split_whitespace().count() <= 4
                             && !(ns >= m.start && ne <= m.end)
                     });
                     m.negated = negated;
@@ -318,16 +355,25 @@ impl RuleSet {
             // A decisive neutral expression (a plain comparison, a figure with no comparator).
             _ if neutral > 0.0 && neutral >= total_s.max(total_f) => Polarity::Neutral,
             (true, true) if clauses.len() == 1 && total_s != total_f => {
-                if total_s > total_f { Polarity::Strength } else { Polarity::Shortfall }
+                if total_s > total_f {
+                    Polarity::Strength
+                } else {
+                    Polarity::Shortfall
+                }
             }
             (true, true) => Polarity::Mixed,
             (true, false) => Polarity::Strength,
             (false, true) => Polarity::Shortfall,
-            (false, false) if context_at_start && neutral == 0.0 => previous.unwrap_or(Polarity::Neutral),
+            (false, false) if context_at_start && neutral == 0.0 => {
+                previous.unwrap_or(Polarity::Neutral)
+            }
             (false, false) => Polarity::Neutral,
         };
 
-        let mut themes: Vec<&'static str> = matches.iter().filter_map(|m| self.rules[m.rule].theme).collect();
+        let mut themes: Vec<&'static str> = matches
+            .iter()
+            .filter_map(|m| self.rules[m.rule].theme)
+            .collect();
         themes.sort_unstable();
         themes.dedup();
         let evidence = matches

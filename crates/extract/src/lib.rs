@@ -58,7 +58,9 @@ pub const THEMES: [&str; 22] = [
 ];
 
 /// Whether a sentence reports a strength, a shortfall, both, or neither.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
     Strength,
@@ -68,7 +70,12 @@ pub enum Polarity {
 }
 
 impl Polarity {
-    pub const ALL: [Polarity; 4] = [Polarity::Strength, Polarity::Shortfall, Polarity::Mixed, Polarity::Neutral];
+    pub const ALL: [Polarity; 4] = [
+        Polarity::Strength,
+        Polarity::Shortfall,
+        Polarity::Mixed,
+        Polarity::Neutral,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -85,7 +92,9 @@ impl Polarity {
 }
 
 /// Who the sentence attributes its evidence to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceSource {
     People,
@@ -118,6 +127,8 @@ impl EvidenceSource {
     }
 
     pub fn parse(s: &str) -> Option<EvidenceSource> {
-        EvidenceSource::ALL.into_iter().find(|e| e.as_str() == s.trim())
+        EvidenceSource::ALL
+            .into_iter()
+            .find(|e| e.as_str() == s.trim())
     }
 }

@@ -133,18 +133,48 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         }
     })?;
     let id_ok = !raw.id.get_ref().is_empty()
-        && raw.id.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && raw
+            .id
+            .get_ref()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !id_ok {
-        return Err(err(raw.id.span(), format!("bad rule id {:?}: use letters, digits, - and _", raw.id.get_ref())));
+        return Err(err(
+            raw.id.span(),
+            format!(
+                "bad rule id {:?}: use letters, digits, - and _",
+                raw.id.get_ref()
+            ),
+        ));
     }
     if raw.description.trim().is_empty() {
         return Err(err(0..0, "description is empty".into()));
     }
     match raw.kind {
-        Kind::Phrases if raw.phrases.is_empty() => return Err(err(0..0, "kind = \"phrases\" needs a non-empty `phrases` list".into())),
-        Kind::Regex if raw.patterns.is_empty() => return Err(err(0..0, "kind = \"regex\" needs a non-empty `patterns` list".into())),
-        Kind::Phrases if !raw.patterns.is_empty() => return Err(err(raw.patterns[0].span(), "`patterns` belongs to kind = \"regex\"".into())),
-        Kind::Regex if !raw.phrases.is_empty() => return Err(err(raw.phrases[0].span(), "`phrases` belongs to kind = \"phrases\"".into())),
+        Kind::Phrases if raw.phrases.is_empty() => {
+            return Err(err(
+                0..0,
+                "kind = \"phrases\" needs a non-empty `phrases` list".into(),
+            ))
+        }
+        Kind::Regex if raw.patterns.is_empty() => {
+            return Err(err(
+                0..0,
+                "kind = \"regex\" needs a non-empty `patterns` list".into(),
+            ))
+        }
+        Kind::Phrases if !raw.patterns.is_empty() => {
+            return Err(err(
+                raw.patterns[0].span(),
+                "`patterns` belongs to kind = \"regex\"".into(),
+            ))
+        }
+        Kind::Regex if !raw.phrases.is_empty() => {
+            return Err(err(
+                raw.phrases[0].span(),
+                "`phrases` belongs to kind = \"phrases\"".into(),
+            ))
+        }
         _ => {}
     }
     for phrase in &raw.phrases {
@@ -162,7 +192,11 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
     for pattern in &raw.patterns {
         compile(pattern)?;
     }
-    let unless = raw.unless.iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+    let unless = raw
+        .unless
+        .iter()
+        .map(compile)
+        .collect::<Result<Vec<_>, _>>()?;
     let theme = match (&raw.signal, &raw.theme) {
         (Signal::Theme, None) => return Err(err(0..0, "signal = \"theme\" needs `theme`".into())),
         (Signal::Theme, Some(t)) => Some(
@@ -172,17 +206,32 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
                 .find(|known| *known == t.get_ref())
                 .ok_or_else(|| err(t.span(), format!("unknown theme id {:?}", t.get_ref())))?,
         ),
-        (_, Some(t)) => return Err(err(t.span(), "`theme` is only for signal = \"theme\"".into())),
+        (_, Some(t)) => {
+            return Err(err(
+                t.span(),
+                "`theme` is only for signal = \"theme\"".into(),
+            ))
+        }
         (_, None) => None,
     };
     let evidence = match (&raw.signal, &raw.evidence) {
-        (Signal::Evidence, None) => return Err(err(0..0, "signal = \"evidence\" needs `evidence`".into())),
+        (Signal::Evidence, None) => {
+            return Err(err(0..0, "signal = \"evidence\" needs `evidence`".into()))
+        }
         (Signal::Evidence, Some(e)) => Some(*e.get_ref()),
-        (_, Some(e)) => return Err(err(e.span(), "`evidence` is only for signal = \"evidence\"".into())),
+        (_, Some(e)) => {
+            return Err(err(
+                e.span(),
+                "`evidence` is only for signal = \"evidence\"".into(),
+            ))
+        }
         (_, None) => None,
     };
     if raw.must_match.is_empty() {
-        return Err(err(0..0, "a rule needs at least one `must_match` example".into()));
+        return Err(err(
+            0..0,
+            "a rule needs at least one `must_match` example".into(),
+        ));
     }
     if !(raw.weight.is_finite() && raw.weight > 0.0) {
         return Err(err(0..0, "weight must be a positive number".into()));
@@ -197,7 +246,11 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         evidence,
         weight: raw.weight,
         scope: raw.scope,
-        phrases: raw.phrases.into_iter().map(|p| p.into_inner().to_lowercase()).collect(),
+        phrases: raw
+            .phrases
+            .into_iter()
+            .map(|p| p.into_inner().to_lowercase())
+            .collect(),
         patterns: raw.patterns.into_iter().map(Spanned::into_inner).collect(),
         unless,
         must_match: raw.must_match,
@@ -207,13 +260,18 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
 }
 
 /// Parse many rule files, rejecting duplicate ids.
-pub fn parse_rules<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Result<Vec<Rule>, RuleError> {
+pub fn parse_rules<'a>(
+    files: impl IntoIterator<Item = (String, &'a str)>,
+) -> Result<Vec<Rule>, RuleError> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut ids: HashMap<String, String> = HashMap::new();
     for (file, source) in files {
         let rule = parse_rule(&file, source)?;
         if let Some(first) = ids.insert(rule.id.to_lowercase(), file.clone()) {
-            let line = source.lines().position(|l| l.trim_start().starts_with("id")).map_or(1, |p| p + 1);
+            let line = source
+                .lines()
+                .position(|l| l.trim_start().starts_with("id"))
+                .map_or(1, |p| p + 1);
             return Err(RuleError {
                 file,
                 line,
@@ -309,14 +367,19 @@ must_match = ["It was effective."]
     fn pathological_regex_is_refused_by_size_limit() {
         let source = GOOD
             .replace("kind = \"phrases\"", "kind = \"regex\"")
-            .replace("phrases = [\"effective\"]", "patterns = [\"(a{1000}){1000}\"]");
+            .replace(
+                "phrases = [\"effective\"]",
+                "patterns = [\"(a{1000}){1000}\"]",
+            );
         assert!(parse_rule("t.toml", &source).is_err());
     }
 
     #[test]
     fn unknown_theme_is_rejected() {
-        let source = GOOD
-            .replace("signal = \"strength\"", "signal = \"theme\"\ntheme = \"weather\"");
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"theme\"\ntheme = \"weather\"",
+        );
         let e = parse_rule("t.toml", &source).unwrap_err();
         assert!(e.message.contains("unknown theme id \"weather\""), "{e}");
         assert_eq!(e.line, 7);
@@ -324,7 +387,8 @@ must_match = ["It was effective."]
 
     #[test]
     fn reused_ids_are_rejected() {
-        let e = parse_rules([("a.toml".to_string(), GOOD), ("b.toml".to_string(), GOOD)]).unwrap_err();
+        let e =
+            parse_rules([("a.toml".to_string(), GOOD), ("b.toml".to_string(), GOOD)]).unwrap_err();
         assert_eq!(e.file, "b.toml");
         assert!(e.message.contains("already used by a.toml"));
     }

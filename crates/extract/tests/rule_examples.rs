@@ -9,16 +9,26 @@ fn every_builtin_rule_example_holds() {
     for (index, rule) in rules.rules().iter().enumerate() {
         for example in &rule.must_match {
             if !rules.rule_fires(index, example) {
-                failures.push(format!("{} ({}) should fire on {example:?}", rule.id, rule.file));
+                failures.push(format!(
+                    "{} ({}) should fire on {example:?}",
+                    rule.id, rule.file
+                ));
             }
         }
         for example in &rule.must_not_match {
             if rules.rule_fires(index, example) {
-                failures.push(format!("{} ({}) should not fire on {example:?}", rule.id, rule.file));
+                failures.push(format!(
+                    "{} ({}) should not fire on {example:?}",
+                    rule.id, rule.file
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "rule examples failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "rule examples failed:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -37,7 +47,10 @@ fn every_evidence_source_but_none_has_a_rule() {
     let rules = RuleSet::builtin().unwrap();
     for source in extract::EvidenceSource::ALL {
         if source != extract::EvidenceSource::None {
-            assert!(rules.rules().iter().any(|r| r.evidence == Some(source)), "no rule for {source:?}");
+            assert!(
+                rules.rules().iter().any(|r| r.evidence == Some(source)),
+                "no rule for {source:?}"
+            );
         }
     }
 }

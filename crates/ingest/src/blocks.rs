@@ -24,10 +24,12 @@ pub(crate) struct RawBlock {
 static BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[•·▪◦●‣∙*]|[-–](?:\s|$))\s*").unwrap());
 static STRAY_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)</?(?:p|div|span|br|li|ul|ol|strong|em|b|i|a)\s*/?>|/(?:p|div|span|li)>").unwrap()
+    Regex::new(r"(?i)</?(?:p|div|span|br|li|ul|ol|strong|em|b|i|a)\s*/?>|/(?:p|div|span|li)>")
+        .unwrap()
 });
-static PAGE_LAST_UPDATED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s*\bpage last updated:?\s*\d{1,2}\s+\p{L}+\s+\d{4}\s*").unwrap());
+static PAGE_LAST_UPDATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*\bpage last updated:?\s*\d{1,2}\s+\p{L}+\s+\d{4}\s*").unwrap()
+});
 
 /// Split plain text into raw blocks: blank lines separate blocks, a bulleted line starts
 /// a list item (indented lines after it continue the item).
@@ -50,7 +52,9 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
         let indented = line.starts_with(char::is_whitespace);
         match current.as_mut() {
             // A list item continues only on indented lines.
-            Some(block) if block.hint != Hint::ListItem || indented => block.lines.push(line.to_string()),
+            Some(block) if block.hint != Hint::ListItem || indented => {
+                block.lines.push(line.to_string())
+            }
             _ => {
                 blocks.extend(current.take());
                 current = Some(RawBlock {
@@ -69,8 +73,19 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
 pub(crate) fn normalise_line(line: &str) -> String {
     let cleaned: String = line
         .chars()
-        .filter(|c| !matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'))
-        .map(|c| if c.is_whitespace() || c.is_control() { ' ' } else { c })
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+            )
+        })
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = STRAY_MARKUP.replace_all(&cleaned, " ");
     let cleaned = PAGE_LAST_UPDATED.replace_all(&cleaned, " ");
@@ -230,10 +245,14 @@ mod tests {
 
     #[test]
     fn heading_line_is_never_glued_to_the_paragraph_below() {
-        let input = "Front door\nPeople told us that staff were kind and that they\nwere listened to.\n";
+        let input =
+            "Front door\nPeople told us that staff were kind and that they\nwere listened to.\n";
         let got = texts(input);
         assert_eq!(got[0], (BlockKind::Heading(2), "Front door".to_string()));
-        assert_eq!(got[1].1, "People told us that staff were kind and that they were listened to.");
+        assert_eq!(
+            got[1].1,
+            "People told us that staff were kind and that they were listened to."
+        );
     }
 
     #[test]
@@ -247,8 +266,17 @@ mod tests {
     #[test]
     fn an_unindented_line_after_a_list_item_starts_a_paragraph() {
         let got = texts("  • Hartlepool Borough Council\n    Good\nOverall rating for Hartlepool Borough Council: 70%\n");
-        assert_eq!(got[0], (BlockKind::ListItem, "Hartlepool Borough Council Good".to_string()));
-        assert_eq!(got[1].1, "Overall rating for Hartlepool Borough Council: 70%");
+        assert_eq!(
+            got[0],
+            (
+                BlockKind::ListItem,
+                "Hartlepool Borough Council Good".to_string()
+            )
+        );
+        assert_eq!(
+            got[1].1,
+            "Overall rating for Hartlepool Borough Council: 70%"
+        );
     }
 
     #[test]

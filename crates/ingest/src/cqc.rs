@@ -20,15 +20,51 @@ pub struct QualityStatement {
 
 /// The nine quality statements in framework order.
 pub static QUALITY_STATEMENTS: [QualityStatement; 9] = [
-    QualityStatement { slug: "needs", title: "Assessing needs", theme: 1 },
-    QualityStatement { slug: "support", title: "Supporting people to live healthier lives", theme: 1 },
-    QualityStatement { slug: "equity", title: "Equity in experience and outcomes", theme: 1 },
-    QualityStatement { slug: "care", title: "Care provision, integration and continuity", theme: 2 },
-    QualityStatement { slug: "partnerships", title: "Partnerships and communities", theme: 2 },
-    QualityStatement { slug: "pathways", title: "Safe pathways, systems and transitions", theme: 3 },
-    QualityStatement { slug: "safeguarding", title: "Safeguarding", theme: 3 },
-    QualityStatement { slug: "governance", title: "Governance, management and sustainability", theme: 4 },
-    QualityStatement { slug: "learning", title: "Learning, improvement and innovation", theme: 4 },
+    QualityStatement {
+        slug: "needs",
+        title: "Assessing needs",
+        theme: 1,
+    },
+    QualityStatement {
+        slug: "support",
+        title: "Supporting people to live healthier lives",
+        theme: 1,
+    },
+    QualityStatement {
+        slug: "equity",
+        title: "Equity in experience and outcomes",
+        theme: 1,
+    },
+    QualityStatement {
+        slug: "care",
+        title: "Care provision, integration and continuity",
+        theme: 2,
+    },
+    QualityStatement {
+        slug: "partnerships",
+        title: "Partnerships and communities",
+        theme: 2,
+    },
+    QualityStatement {
+        slug: "pathways",
+        title: "Safe pathways, systems and transitions",
+        theme: 3,
+    },
+    QualityStatement {
+        slug: "safeguarding",
+        title: "Safeguarding",
+        theme: 3,
+    },
+    QualityStatement {
+        slug: "governance",
+        title: "Governance, management and sustainability",
+        theme: 4,
+    },
+    QualityStatement {
+        slug: "learning",
+        title: "Learning, improvement and innovation",
+        theme: 4,
+    },
 ];
 
 impl QualityStatement {
@@ -51,13 +87,18 @@ const SCORE_LABELS: [&str; 4] = [
 
 /// Canonical label for a score 1-4.
 pub fn score_label(score: u8) -> Option<&'static str> {
-    SCORE_LABELS.get(usize::from(score).checked_sub(1)?).copied()
+    SCORE_LABELS
+        .get(usize::from(score).checked_sub(1)?)
+        .copied()
 }
 
 const RATINGS: [&str; 4] = ["Outstanding", "Good", "Requires improvement", "Inadequate"];
 
 fn canonical_rating(word: &str) -> Option<&'static str> {
-    RATINGS.iter().copied().find(|r| r.eq_ignore_ascii_case(word.trim()))
+    RATINGS
+        .iter()
+        .copied()
+        .find(|r| r.eq_ignore_ascii_case(word.trim()))
 }
 
 /// Lowercase, straight quotes, unified spellings, letters and digits only.
@@ -76,9 +117,8 @@ fn match_key(text: &str) -> String {
         .join(" ")
 }
 
-static TITLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(.+?)\s*[:|–—-]\s*local authority assessment\b").unwrap()
-});
+static TITLE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s*[:|–—-]\s*local authority assessment\b").unwrap());
 static SCORE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^score\s*:?\s*([1-4])(?:$|[^0-9])").unwrap());
 static SCORE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -155,9 +195,21 @@ fn overview_marker(key: &str) -> bool {
 }
 
 /// Recognise page kind, facts and findings.
-pub(crate) fn recognise(path: String, format: Format, text: String, blocks: Vec<Block>) -> Document {
-    let keys = blocks.iter().map(|b| match_key(&text[b.start..b.end])).collect();
-    let view = View { text: &text, blocks: &blocks, keys };
+pub(crate) fn recognise(
+    path: String,
+    format: Format,
+    text: String,
+    blocks: Vec<Block>,
+) -> Document {
+    let keys = blocks
+        .iter()
+        .map(|b| match_key(&text[b.start..b.end]))
+        .collect();
+    let view = View {
+        text: &text,
+        blocks: &blocks,
+        keys,
+    };
     let n = blocks.len();
 
     let council = (0..n.min(8)).find_map(|i| {
@@ -205,15 +257,14 @@ pub(crate) fn recognise(path: String, format: Format, text: String, blocks: Vec<
     let findings_from = if has_strong_summary {
         doc.kind = PageKind::Summary;
         summary_facts(&view, &mut doc);
-        view.position(0, |k| k.starts_with("summary of")).unwrap_or(n)
+        view.position(0, |k| k.starts_with("summary of"))
+            .unwrap_or(n)
     } else if let Some((title_at, qs, score_at, label_at)) = qs_with_score {
         doc.kind = PageKind::QualityStatement;
         doc.quality_statement = Some(qs);
         let from_line = score_at.and_then(|j| SCORE_LINE.captures(view.text(j)));
         let from_label = label_at.and_then(|j| SCORE_LABEL.captures(view.text(j)));
-        doc.score = from_line
-            .or(from_label)
-            .and_then(|c| c[1].parse().ok());
+        doc.score = from_line.or(from_label).and_then(|c| c[1].parse().ok());
         doc.score_label = doc.score.and_then(score_label);
         let after_score = score_at.max(label_at).unwrap_or(title_at);
         quality_statement_findings_start(&view, &mut doc, after_score + 1)
@@ -223,7 +274,8 @@ pub(crate) fn recognise(path: String, format: Format, text: String, blocks: Vec<
     } else if (0..n).any(|i| view.key(i) == "overall summary") {
         doc.kind = PageKind::Summary;
         summary_facts(&view, &mut doc);
-        view.position(0, |k| k.starts_with("summary of")).unwrap_or(n)
+        view.position(0, |k| k.starts_with("summary of"))
+            .unwrap_or(n)
     } else if let (true, Some(title_at)) = (
         has_framework,
         (0..n).find(|&i| QualityStatement::find(view.text(i)).is_some()),
@@ -278,7 +330,10 @@ fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize
             findings_from = i;
             continue;
         }
-        if SCORE_LINE.is_match(view.text(i)) || SCORE_LABEL.is_match(view.text(i)) || key == "downloads" {
+        if SCORE_LINE.is_match(view.text(i))
+            || SCORE_LABEL.is_match(view.text(i))
+            || key == "downloads"
+        {
             i += 1;
             findings_from = i;
             continue;
@@ -289,12 +344,17 @@ fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize
 }
 
 fn starts_with_i(text: &str) -> bool {
-    text.starts_with("I ") || text.starts_with("When I ") || text.starts_with("I’") || text.starts_with("I'")
+    text.starts_with("I ")
+        || text.starts_with("When I ")
+        || text.starts_with("I’")
+        || text.starts_with("I'")
 }
 
 fn summary_facts(view: &View, doc: &mut Document) {
     let n = view.blocks.len();
-    let end = view.position(0, |k| k.starts_with("summary of")).unwrap_or(n);
+    let end = view
+        .position(0, |k| k.starts_with("summary of"))
+        .unwrap_or(n);
     for i in 0..end {
         let text = view.text(i);
         if doc.overall_percent.is_none() {
@@ -314,10 +374,18 @@ fn summary_facts(view: &View, doc: &mut Document) {
         if let Some(qs) = QualityStatement::find(title_part) {
             let score = LISTED_SCORE
                 .captures(text)
-                .or_else(|| (i + 1 < end).then(|| LISTED_SCORE.captures(view.text(i + 1))).flatten())
+                .or_else(|| {
+                    (i + 1 < end)
+                        .then(|| LISTED_SCORE.captures(view.text(i + 1)))
+                        .flatten()
+                })
                 .and_then(|c| c[1].parse().ok());
             if let Some(score) = score {
-                if !doc.listed_scores.iter().any(|l| std::ptr::eq(l.quality_statement, qs)) {
+                if !doc
+                    .listed_scores
+                    .iter()
+                    .any(|l| std::ptr::eq(l.quality_statement, qs))
+                {
                     doc.listed_scores.push(ListedScore {
                         quality_statement: qs,
                         score,
@@ -371,14 +439,25 @@ mod tests {
     fn titles_match_in_every_spelling() {
         let lead = QualityStatement::find("Supporting people to lead healthier lives").unwrap();
         assert_eq!(lead.slug, "support");
-        assert_eq!(QualityStatement::find("Care provision, integration and continuity").unwrap().theme, 2);
-        assert_eq!(QualityStatement::find("SAFEGUARDING").unwrap().slug, "safeguarding");
+        assert_eq!(
+            QualityStatement::find("Care provision, integration and continuity")
+                .unwrap()
+                .theme,
+            2
+        );
+        assert_eq!(
+            QualityStatement::find("SAFEGUARDING").unwrap().slug,
+            "safeguarding"
+        );
         assert!(QualityStatement::find("Safeguarding adults board").is_none());
     }
 
     #[test]
     fn dates_become_iso() {
-        assert_eq!(iso_date("3", "March", "2025").as_deref(), Some("2025-03-03"));
+        assert_eq!(
+            iso_date("3", "March", "2025").as_deref(),
+            Some("2025-03-03")
+        );
         assert_eq!(iso_date("40", "March", "2025"), None);
     }
 }
@@ -432,8 +511,15 @@ mod variant_tests {
 
     #[test]
     fn lead_healthier_lives_is_the_canonical_title() {
-        let doc = parse("p.txt", b"Supporting people to lead healthier lives\n\nScore: 3\n").unwrap();
-        assert_eq!(doc.quality_statement.unwrap().title, "Supporting people to live healthier lives");
+        let doc = parse(
+            "p.txt",
+            b"Supporting people to lead healthier lives\n\nScore: 3\n",
+        )
+        .unwrap();
+        assert_eq!(
+            doc.quality_statement.unwrap().title,
+            "Supporting people to live healthier lives"
+        );
     }
 
     fn summary(rating_lines: &str) -> crate::Document {
@@ -446,17 +532,37 @@ mod variant_tests {
     #[test]
     fn every_overall_score_form_is_read() {
         for (lines, rating, percent) in [
-            ("Example Council\n\nGood\n\nOverall rating for Example Council: 70%", Some("Good"), Some(70)),
-            ("Example Council scored 78 out of 100 overall", None, Some(78)),
-            ("Requires improvement\n\nScore: 75", Some("Requires improvement"), Some(75)),
-            ("Overall score: 62\n\nOverall rating: Requires improvement", Some("Requires improvement"), Some(62)),
+            (
+                "Example Council\n\nGood\n\nOverall rating for Example Council: 70%",
+                Some("Good"),
+                Some(70),
+            ),
+            (
+                "Example Council scored 78 out of 100 overall",
+                None,
+                Some(78),
+            ),
+            (
+                "Requires improvement\n\nScore: 75",
+                Some("Requires improvement"),
+                Some(75),
+            ),
+            (
+                "Overall score: 62\n\nOverall rating: Requires improvement",
+                Some("Requires improvement"),
+                Some(62),
+            ),
         ] {
             let doc = summary(lines);
             assert_eq!(doc.kind, PageKind::Summary);
             assert_eq!(doc.overall_rating, rating, "{lines}");
             assert_eq!(doc.overall_percent, percent, "{lines}");
             assert_eq!(doc.published.as_deref(), Some("2025-05-14"));
-            let listed: Vec<(&str, u8)> = doc.listed_scores.iter().map(|l| (l.quality_statement.slug, l.score)).collect();
+            let listed: Vec<(&str, u8)> = doc
+                .listed_scores
+                .iter()
+                .map(|l| (l.quality_statement.slug, l.score))
+                .collect();
             assert_eq!(listed, [("needs", 3), ("safeguarding", 2)], "{lines}");
             assert_eq!(doc.sentence_count(), 1);
         }
@@ -472,7 +578,11 @@ mod variant_tests {
 
     #[test]
     fn other_documents_are_processed_as_prose() {
-        let doc = parse("n.txt", b"Meeting notes\n\nWe discussed the budget. It was tight.\n").unwrap();
+        let doc = parse(
+            "n.txt",
+            b"Meeting notes\n\nWe discussed the budget. It was tight.\n",
+        )
+        .unwrap();
         assert_eq!(doc.kind, PageKind::Other);
         assert_eq!(doc.sentence_count(), 2);
         assert_eq!(doc.sections[0].heading, "Meeting notes");

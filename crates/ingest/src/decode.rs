@@ -27,7 +27,10 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
     }
     if is_html {
         let head = &bytes[..bytes.len().min(4096)];
-        if let Some(label) = META_CHARSET.captures(head).map(|c| c.get(1).unwrap().as_bytes()) {
+        if let Some(label) = META_CHARSET
+            .captures(head)
+            .map(|c| c.get(1).unwrap().as_bytes())
+        {
             if let Some(encoding) = Encoding::for_label(label) {
                 // A page that declares UTF-8 (or UTF-16, which a byte stream without a BOM
                 // cannot be) but is not valid UTF-8 falls through to the fallback below.

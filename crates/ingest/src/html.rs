@@ -8,24 +8,80 @@ use std::sync::LazyLock;
 
 /// Elements whose whole subtree is never report text.
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "nav", "form", "button",
-    "select", "textarea", "iframe", "svg", "canvas", "dialog", "object", "embed", "input",
-    "label", "menu",
+    "script", "style", "noscript", "template", "head", "title", "nav", "form", "button", "select",
+    "textarea", "iframe", "svg", "canvas", "dialog", "object", "embed", "input", "label", "menu",
 ];
 
 /// Elements that start and end a block.
 const BLOCK: &[&str] = &[
-    "p", "div", "section", "article", "main", "aside", "li", "ul", "ol", "dl", "dt", "dd",
-    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
-    "caption", "blockquote", "pre", "hr", "figure", "figcaption", "address", "body", "html",
-    "header", "footer", "details", "summary", "fieldset", "center",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "blockquote",
+    "pre",
+    "hr",
+    "figure",
+    "figcaption",
+    "address",
+    "body",
+    "html",
+    "header",
+    "footer",
+    "details",
+    "summary",
+    "fieldset",
+    "center",
 ];
 
 /// Class or id words that mark site furniture wherever they are.
 const FURNITURE_WORDS: &[&str] = &[
-    "cookie", "cookies", "breadcrumb", "breadcrumbs", "skip", "skiplink", "feedback", "share",
-    "social", "nav", "navigation", "navbar", "menu", "sidebar", "newsletter", "updated",
-    "sronly", "visuallyhidden", "banner", "consent", "survey", "helpful", "print", "backtotop",
+    "cookie",
+    "cookies",
+    "breadcrumb",
+    "breadcrumbs",
+    "skip",
+    "skiplink",
+    "feedback",
+    "share",
+    "social",
+    "nav",
+    "navigation",
+    "navbar",
+    "menu",
+    "sidebar",
+    "newsletter",
+    "updated",
+    "sronly",
+    "visuallyhidden",
+    "banner",
+    "consent",
+    "survey",
+    "helpful",
+    "print",
+    "backtotop",
 ];
 
 /// Class or id words that mark furniture only outside the main content.
@@ -51,11 +107,7 @@ fn attribute_words(element: &Element) -> Vec<String> {
         if let Some(value) = element.attr(name) {
             out.extend(words(value));
             // "sr-only", "visually-hidden", "back-to-top" as one word too
-            out.push(
-                value
-                    .to_ascii_lowercase()
-                    .replace(['-', '_'], ""),
-            );
+            out.push(value.to_ascii_lowercase().replace(['-', '_'], ""));
         }
     }
     out
@@ -74,15 +126,19 @@ fn is_furniture(element: &Element, inside_main: bool) -> bool {
     }
     if let Some(role) = element.attr("role") {
         let role = role.to_ascii_lowercase();
-        if matches!(role.as_str(), "navigation" | "search" | "dialog" | "alertdialog")
-            || (!inside_main && matches!(role.as_str(), "banner" | "contentinfo"))
+        if matches!(
+            role.as_str(),
+            "navigation" | "search" | "dialog" | "alertdialog"
+        ) || (!inside_main && matches!(role.as_str(), "banner" | "contentinfo"))
         {
             return true;
         }
     }
     let words = attribute_words(element);
     words.iter().any(|w| {
-        FURNITURE_WORDS.iter().any(|f| w == f || (w.starts_with(f) && w.len() <= f.len() + 1))
+        FURNITURE_WORDS
+            .iter()
+            .any(|f| w == f || (w.starts_with(f) && w.len() <= f.len() + 1))
             || (!inside_main && OUTER_WORDS.contains(&w.as_str()))
     })
 }
@@ -154,7 +210,10 @@ pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
                             skipping = Some(node.id());
                             continue;
                         }
-                        if name == "main" || name == "article" || element.attr("role") == Some("main") {
+                        if name == "main"
+                            || name == "article"
+                            || element.attr("role") == Some("main")
+                        {
                             main_depth += 1;
                         }
                         if name == "br" {
@@ -167,14 +226,19 @@ pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
                     Node::Text(text) => {
                         let text: &str = text;
                         if text.chars().all(char::is_whitespace) {
-                            if !collector.buffer.is_empty() && !collector.buffer.ends_with([' ', '\n']) {
+                            if !collector.buffer.is_empty()
+                                && !collector.buffer.ends_with([' ', '\n'])
+                            {
                                 collector.buffer.push(' ');
                             }
                         } else {
                             let mut first = true;
                             for word in text.split_whitespace() {
                                 let glue = !first || text.starts_with(char::is_whitespace);
-                                if glue && !collector.buffer.is_empty() && !collector.buffer.ends_with([' ', '\n']) {
+                                if glue
+                                    && !collector.buffer.is_empty()
+                                    && !collector.buffer.ends_with([' ', '\n'])
+                                {
                                     collector.buffer.push(' ');
                                 }
                                 collector.buffer.push_str(word);
@@ -217,7 +281,10 @@ mod tests {
     use super::*;
 
     fn lines(html: &str) -> Vec<String> {
-        raw_blocks(html).into_iter().map(|b| b.lines.join("|")).collect()
+        raw_blocks(html)
+            .into_iter()
+            .map(|b| b.lines.join("|"))
+            .collect()
     }
 
     #[test]
@@ -232,19 +299,30 @@ mod tests {
             <footer><p>Copyright</p></footer></body></html>"#;
         assert_eq!(
             lines(html),
-            ["Example Council: local authority assessment", "First & second.", "One", "Two"]
+            [
+                "Example Council: local authority assessment",
+                "First & second.",
+                "One",
+                "Two"
+            ]
         );
     }
 
     #[test]
     fn br_breaks_lines_and_double_br_breaks_blocks() {
         let html = "<div>Front door<br><br>People were seen<br>quickly.<br><br>Next</div>";
-        assert_eq!(lines(html), ["Front door", "People were seen|quickly.", "Next"]);
+        assert_eq!(
+            lines(html),
+            ["Front door", "People were seen|quickly.", "Next"]
+        );
     }
 
     #[test]
     fn inline_markup_does_not_split_words() {
-        assert_eq!(lines("<p>It was <strong>very</strong> good<em>ly</em> done.</p>"), ["It was very goodly done."]);
+        assert_eq!(
+            lines("<p>It was <strong>very</strong> good<em>ly</em> done.</p>"),
+            ["It was very goodly done."]
+        );
     }
 
     #[test]

@@ -238,7 +238,11 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Document, IngestError> {
 }
 
 /// Parse a document.
-pub fn parse_with(path: &str, bytes: &[u8], options: &ParseOptions) -> Result<Document, IngestError> {
+pub fn parse_with(
+    path: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<Document, IngestError> {
     if bytes.len() > options.max_bytes {
         return Err(IngestError::TooLarge {
             path: path.to_string(),

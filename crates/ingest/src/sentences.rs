@@ -62,7 +62,10 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     for cut in cuts {
         let piece = text[piece_start..cut].trim_end();
         let next = text[cut..].trim_start();
-        let next_starts_name = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let next_starts_name = next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
         let glue = piece.is_empty()
             || (NEVER_FINAL.is_match(piece) && !ends_with_ambiguous_final(piece, next))
             || (INITIAL.is_match(piece) && next_starts_name && !ends_with_acronym_sentence(piece))
@@ -111,39 +114,60 @@ mod tests {
     use super::split_sentences;
 
     fn split(text: &str) -> Vec<&str> {
-        split_sentences(text).into_iter().map(|(s, e)| &text[s..e]).collect()
+        split_sentences(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
     }
 
     #[test]
     fn plain_sentences() {
-        assert_eq!(split("Staff were kind. People waited."), ["Staff were kind.", "People waited."]);
+        assert_eq!(
+            split("Staff were kind. People waited."),
+            ["Staff were kind.", "People waited."]
+        );
     }
 
     #[test]
     fn latin_abbreviations_do_not_end_sentences() {
         assert_eq!(
             split("Some groups, e.g. Leeds carers, i.e. Young carers, were seen. Next."),
-            ["Some groups, e.g. Leeds carers, i.e. Young carers, were seen.", "Next."]
+            [
+                "Some groups, e.g. Leeds carers, i.e. Young carers, were seen.",
+                "Next."
+            ]
         );
     }
 
     #[test]
     fn etc_ends_a_sentence_before_a_capital() {
-        assert_eq!(split("Leaflets, posters etc. The team agreed."), ["Leaflets, posters etc.", "The team agreed."]);
-        assert_eq!(split("Leaflets, posters etc. were shared."), ["Leaflets, posters etc. were shared."]);
+        assert_eq!(
+            split("Leaflets, posters etc. The team agreed."),
+            ["Leaflets, posters etc.", "The team agreed."]
+        );
+        assert_eq!(
+            split("Leaflets, posters etc. were shared."),
+            ["Leaflets, posters etc. were shared."]
+        );
     }
 
     #[test]
     fn titles_do_not_end_sentences() {
         assert_eq!(
             split("We met Dr. Smith, Mr. Jones, Mrs. Patel and Cllr. Brown. St. Helens agreed."),
-            ["We met Dr. Smith, Mr. Jones, Mrs. Patel and Cllr. Brown.", "St. Helens agreed."]
+            [
+                "We met Dr. Smith, Mr. Jones, Mrs. Patel and Cllr. Brown.",
+                "St. Helens agreed."
+            ]
         );
     }
 
     #[test]
     fn number_abbreviation_before_a_figure() {
-        assert_eq!(split("See report No. 5 for detail. Done."), ["See report No. 5 for detail.", "Done."]);
+        assert_eq!(
+            split("See report No. 5 for detail. Done."),
+            ["See report No. 5 for detail.", "Done."]
+        );
     }
 
     #[test]
@@ -156,7 +180,10 @@ mod tests {
 
     #[test]
     fn initials_do_not_end_sentences() {
-        assert_eq!(split("The chair, J. R. Smith, agreed. Next."), ["The chair, J. R. Smith, agreed.", "Next."]);
+        assert_eq!(
+            split("The chair, J. R. Smith, agreed. Next."),
+            ["The chair, J. R. Smith, agreed.", "Next."]
+        );
     }
 
     #[test]
@@ -170,8 +197,13 @@ mod tests {
     #[test]
     fn bracketed_acronyms() {
         assert_eq!(
-            split("It introduced Equality Impact Assessments (EPIAs). The EPIAs (as below) helped."),
-            ["It introduced Equality Impact Assessments (EPIAs).", "The EPIAs (as below) helped."]
+            split(
+                "It introduced Equality Impact Assessments (EPIAs). The EPIAs (as below) helped."
+            ),
+            [
+                "It introduced Equality Impact Assessments (EPIAs).",
+                "The EPIAs (as below) helped."
+            ]
         );
     }
 
@@ -179,30 +211,56 @@ mod tests {
     fn quotes_and_brackets_closing_after_the_stop() {
         assert_eq!(
             split("One carer said, “They really listened.” Staff agreed. (This was new.) Next."),
-            ["One carer said, “They really listened.”", "Staff agreed.", "(This was new.)", "Next."]
+            [
+                "One carer said, “They really listened.”",
+                "Staff agreed.",
+                "(This was new.)",
+                "Next."
+            ]
         );
-        assert_eq!(split("It was called 'A Fair Deal.' Staff agreed."), ["It was called 'A Fair Deal.'", "Staff agreed."]);
+        assert_eq!(
+            split("It was called 'A Fair Deal.' Staff agreed."),
+            ["It was called 'A Fair Deal.'", "Staff agreed."]
+        );
     }
 
     #[test]
     fn interrobangs() {
-        assert_eq!(split("Was it safe?! Nobody knew!? Then yes."), ["Was it safe?!", "Nobody knew!?", "Then yes."]);
+        assert_eq!(
+            split("Was it safe?! Nobody knew!? Then yes."),
+            ["Was it safe?!", "Nobody knew!?", "Then yes."]
+        );
     }
 
     #[test]
     fn ellipses() {
-        assert_eq!(split("People waited... Then they gave up."), ["People waited...", "Then they gave up."]);
-        assert_eq!(split("People waited… Then they gave up."), ["People waited…", "Then they gave up."]);
-        assert_eq!(split("People waited... and waited."), ["People waited... and waited."]);
+        assert_eq!(
+            split("People waited... Then they gave up."),
+            ["People waited...", "Then they gave up."]
+        );
+        assert_eq!(
+            split("People waited… Then they gave up."),
+            ["People waited…", "Then they gave up."]
+        );
+        assert_eq!(
+            split("People waited... and waited."),
+            ["People waited... and waited."]
+        );
     }
 
     #[test]
     fn numbered_items_inside_a_sentence() {
         assert_eq!(
             split("The plan had two aims: 1. Faster access and 2. Better reviews. Next."),
-            ["The plan had two aims: 1. Faster access and 2. Better reviews.", "Next."]
+            [
+                "The plan had two aims: 1. Faster access and 2. Better reviews.",
+                "Next."
+            ]
         );
-        assert_eq!(split("1. Staff were trained. 2. Waits fell."), ["1. Staff were trained.", "2. Waits fell."]);
+        assert_eq!(
+            split("1. Staff were trained. 2. Waits fell."),
+            ["1. Staff were trained.", "2. Waits fell."]
+        );
     }
 
     #[test]

@@ -178,19 +178,17 @@ pub fn sentence_rows(tagged: &Tagged) -> Vec<SentenceRow<'_>> {
         .iter()
         .flat_map(|section| section.paragraphs.iter().map(move |p| (section, p)));
     for (p, (section, paragraph)) in paragraphs.enumerate() {
-        {
-            for (s, sentence) in paragraph.sentences.iter().enumerate() {
-                let Some(t) = tags.next() else { return rows };
-                rows.push(SentenceRow {
-                    document: doc,
-                    section: &section.heading,
-                    paragraph: p + 1,
-                    sentence: s + 1,
-                    start: sentence.start,
-                    end: sentence.end,
-                    tags: t,
-                });
-            }
+        for (s, sentence) in paragraph.sentences.iter().enumerate() {
+            let Some(t) = tags.next() else { return rows };
+            rows.push(SentenceRow {
+                document: doc,
+                section: &section.heading,
+                paragraph: p + 1,
+                sentence: s + 1,
+                start: sentence.start,
+                end: sentence.end,
+                tags: t,
+            });
         }
     }
     rows

@@ -271,32 +271,18 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>) {
 
 fn rules_check(dir: Option<&Path>) -> Result<ExitCode> {
     let rules = load_rules(dir)?;
-    let mut failures = 0;
-    let mut examples = 0;
-    for (index, rule) in rules.rules().iter().enumerate() {
-        for example in &rule.must_match {
-            examples += 1;
-            if !rules.rule_fires(index, example) {
-                failures += 1;
-                println!("{}: {} should fire on {example:?}", rule.file, rule.id);
-            }
-        }
-        for example in &rule.must_not_match {
-            examples += 1;
-            if rules.rule_fires(index, example) {
-                failures += 1;
-                println!("{}: {} should not fire on {example:?}", rule.file, rule.id);
-            }
-        }
+    let (failures, examples) = rules.check_examples();
+    for failure in &failures {
+        println!("{failure}");
     }
     println!(
         "{} rules, {} examples, {} failed (fingerprint {})",
         rules.rules().len(),
         examples,
-        failures,
+        failures.len(),
         rules.fingerprint()
     );
-    Ok(if failures == 0 {
+    Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -197,6 +197,30 @@ impl RuleSet {
         found
     }
 
+    /// Run every rule's `must_match` and `must_not_match` examples; returns one message
+    /// per example that does not hold, and the number of examples run.
+    pub fn check_examples(&self) -> (Vec<String>, usize) {
+        let mut failures = Vec::new();
+        let mut run = 0;
+        for (index, rule) in self.rules.iter().enumerate() {
+            for (examples, should_fire) in [(&rule.must_match, true), (&rule.must_not_match, false)]
+            {
+                for example in examples {
+                    run += 1;
+                    if self.rule_fires(index, example) != should_fire {
+                        let verb = if should_fire {
+                            "should fire"
+                        } else {
+                            "should not fire"
+                        };
+                        failures.push(format!("{}: {} {verb} on {example:?}", rule.file, rule.id));
+                    }
+                }
+            }
+        }
+        (failures, run)
+    }
+
     /// Does this rule fire on `text` on its own (used to run rule examples)?
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
         let clauses = self.clauses(text, &self.raw_matches(text));

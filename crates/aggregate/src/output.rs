@@ -257,6 +257,7 @@ impl Outputs {
                         "end": row.start + m.end,
                         "text": m.text,
                         "negated": m.negated,
+                        "aim": m.aim,
                     })
                 })
                 .collect();

@@ -262,7 +262,11 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>) {
             m.text,
             m.start,
             m.end,
-            if m.negated { " (negated)" } else { "" },
+            match (m.negated, m.aim) {
+                (_, true) => " (aim, not counted)",
+                (true, false) => " (negated)",
+                _ => "",
+            },
             rule.signal,
             rule.description
         );

@@ -18,6 +18,9 @@ pub struct Match {
     pub text: String,
     /// A strength or shortfall cue turned round by a negation before it.
     pub negated: bool,
+    /// A cue after a goal signal in its clause ("to ensure ..."): it describes an aim,
+    /// not a finding, and is not counted.
+    pub aim: bool,
 }
 
 /// The tags of one sentence.
@@ -44,6 +47,19 @@ pub struct RuleSet {
     regexes: Vec<(usize, Regex)>,
     fingerprint: String,
 }
+
+/// Contrast openers whose clause ends at the next comma.
+const SUBORDINATE: &[&str] = &[
+    "although",
+    "though",
+    "even though",
+    "whilst",
+    "while",
+    "despite",
+    "in spite of",
+];
+static SUBORDINATE_END: std::sync::LazyLock<Regex> =
+    std::sync::LazyLock::new(|| Regex::new(r", | there (?:was|were|is|are|had been) ").unwrap());
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
@@ -235,16 +251,18 @@ impl RuleSet {
             if self.rules[rule].signal != Signal::Contrast {
                 continue;
             }
-            if start <= 2 {
-                // "Although X, Y": the opening clause runs to the first comma.
-                let opener = text[start..end].trim().to_lowercase();
-                if opener != "however" && opener != "however," {
-                    if let Some(comma) = text[end..].find(", ") {
-                        cuts.push(end + comma + 1);
-                    }
-                }
-            } else {
+            let opener = text[start..end]
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if start > 2 {
                 cuts.push(start);
+            }
+            // "Although X, Y" / "whilst X there was Y": a subordinate clause runs to the
+            // first comma, or to "there was" when the comma is missing.
+            if SUBORDINATE.contains(&opener.as_str()) {
+                if let Some(close) = SUBORDINATE_END.find(&text[end..]) {
+                    cuts.push(end + close.start() + 1);
+                }
             }
         }
         cuts.push(text.len());
@@ -298,6 +316,7 @@ impl RuleSet {
                 end,
                 text: text[start..end].to_string(),
                 negated: false,
+                aim: false,
             })
             .collect();
 
@@ -306,7 +325,7 @@ impl RuleSet {
         let judging = |signal: Signal| {
             matches!(
                 signal,
-                Signal::Strength | Signal::Shortfall | Signal::Neutral
+                Signal::Strength | Signal::Shortfall | Signal::Mixed | Signal::Neutral
             )
         };
         let spans: Vec<(usize, usize, Signal)> = matches
@@ -326,11 +345,15 @@ impl RuleSet {
                 .position(|&(s, e)| s <= pos && pos < e)
                 .unwrap_or(0)
         };
-        let negations: Vec<(usize, usize)> = matches
-            .iter()
-            .filter(|m| self.rules[m.rule].signal == Signal::Negation)
-            .map(|m| (m.start, m.end))
-            .collect();
+        let spans_of = |signal: Signal| -> Vec<(usize, usize)> {
+            matches
+                .iter()
+                .filter(|m| self.rules[m.rule].signal == signal)
+                .map(|m| (m.start, m.end))
+                .collect()
+        };
+        let negations = spans_of(Signal::Negation);
+        let goals = spans_of(Signal::Goal);
         let mut strength = vec![0f32; clauses.len()];
         let mut shortfall = vec![0f32; clauses.len()];
         let mut neutral = 0f32;
@@ -338,9 +361,18 @@ impl RuleSet {
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
             match rule.signal {
-                Signal::Strength | Signal::Shortfall => {
+                Signal::Strength | Signal::Shortfall | Signal::Mixed => {
                     let clause = clause_of(m.start);
                     let (cs, _) = clauses[clause];
+                    m.aim = goals.iter().any(|&(gs, ge)| gs >= cs && ge <= m.start);
+                    if m.aim {
+                        continue;
+                    }
+                    if rule.signal == Signal::Mixed {
+                        strength[clause] += rule.weight;
+                        shortfall[clause] += rule.weight;
+                        continue;
+                    }
                     let negated = negations.iter().any(|&(ns, ne)| {
                         ns >= cs
                             && ne <= m.start

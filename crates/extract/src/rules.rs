@@ -18,6 +18,11 @@ pub enum Signal {
     Shortfall,
     /// Negates a strength cue that follows it in the same clause ("not", "lack of").
     Negation,
+    /// Reports both a strength and a shortfall at once ("feedback was mixed").
+    Mixed,
+    /// A purpose or need ("to ensure", "needed to", "aimed to"): strength and shortfall
+    /// cues after it in its clause describe an aim, not a finding, and are not counted.
+    Goal,
     /// Splits a sentence into clauses that are judged apart ("but", "although").
     Contrast,
     /// Marks an explicit non-judgement (a figure "similar to" the average).

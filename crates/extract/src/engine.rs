@@ -364,7 +364,8 @@ impl RuleSet {
                 Signal::Strength | Signal::Shortfall | Signal::Mixed => {
                     let clause = clause_of(m.start);
                     let (cs, _) = clauses[clause];
-                    m.aim = goals.iter().any(|&(gs, ge)| gs >= cs && ge <= m.start);
+                    m.aim = !rule.counts_in_aims
+                        && goals.iter().any(|&(gs, ge)| gs >= cs && ge <= m.start);
                     if m.aim {
                         continue;
                     }

@@ -73,6 +73,8 @@ struct RuleFile {
     #[serde(default)]
     scope: Scope,
     #[serde(default)]
+    counts_in_aims: bool,
+    #[serde(default)]
     phrases: Vec<Spanned<String>>,
     #[serde(default)]
     patterns: Vec<Spanned<String>>,
@@ -100,6 +102,9 @@ pub struct Rule {
     pub evidence: Option<EvidenceSource>,
     pub weight: f32,
     pub scope: Scope,
+    /// Whether the cue still counts after a goal signal ("to understand needs were under
+    /// development": the unfinished-work cue is the main verb, not part of the aim).
+    pub counts_in_aims: bool,
     pub phrases: Vec<String>,
     pub patterns: Vec<String>,
     pub unless: Vec<Regex>,
@@ -251,6 +256,7 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         evidence,
         weight: raw.weight,
         scope: raw.scope,
+        counts_in_aims: raw.counts_in_aims,
         phrases: raw
             .phrases
             .into_iter()

@@ -2,7 +2,7 @@
 
 use crate::inputs::{display_path, FileError, Inputs};
 use crate::output::{Outputs, SentenceRow};
-use extract::{Polarity, RuleSet};
+use extract::RuleSet;
 use ingest::{Document, ParseOptions};
 use rayon::prelude::*;
 use std::path::Path;
@@ -57,16 +57,16 @@ pub struct Tagged {
     pub tags: Vec<extract::Tags>,
 }
 
-/// Tag every findings sentence of a document, each with the polarity of the sentence
-/// before it in the same paragraph as context.
+/// Tag every findings sentence of a document, each with the tags of the sentence before
+/// it in the same paragraph as context.
 pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
     let mut tags = Vec::with_capacity(document.sentence_count());
     for section in &document.sections {
         for paragraph in &section.paragraphs {
-            let mut previous: Option<Polarity> = None;
+            let first = tags.len();
             for sentence in &paragraph.sentences {
+                let previous = tags[first..].last();
                 let t = rules.tag(document.sentence_text(sentence), previous);
-                previous = Some(t.polarity);
                 tags.push(t);
             }
         }

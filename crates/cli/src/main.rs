@@ -241,7 +241,8 @@ fn analyse(
 }
 
 fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>) {
-    let tags = rules.tag(text, previous);
+    let previous = previous.map(extract::Tags::with_polarity);
+    let tags = rules.tag(text, previous.as_ref());
     println!("sentence:  {text}");
     println!("polarity:  {}", tags.polarity.as_str());
     println!(

@@ -36,6 +36,20 @@ pub struct Tags {
     pub matches: Vec<Match>,
 }
 
+impl Tags {
+    /// Tags that carry only a polarity: context for [`RuleSet::tag`] when all that is
+    /// known of the sentence before is its polarity.
+    pub fn with_polarity(polarity: Polarity) -> Tags {
+        Tags {
+            polarity,
+            themes: Vec::new(),
+            evidence: EvidenceSource::None,
+            rules: Vec::new(),
+            matches: Vec::new(),
+        }
+    }
+}
+
 /// A validated, compiled set of rules.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -294,8 +308,9 @@ impl RuleSet {
         r.unless.iter().any(|u| u.is_match(&text[from..to]))
     }
 
-    /// Tag one sentence. `previous` is the polarity of the sentence before it in the same
-    /// paragraph, used by context signals ("This ...", "For example, ...").
+    /// Tag one sentence. `previous` is the tags of the sentence before it in the same
+    /// paragraph, used by context signals ("This ...", "For example, ..."): with no cue or
+    /// theme of its own, such a sentence takes the previous polarity and themes.
     ///
     /// Polarity: the sentence is cut into clauses at contrast signals; in each clause
     /// strength and shortfall cues are summed by weight (a negation up to four words
@@ -303,7 +318,7 @@ impl RuleSet {
     /// Clauses that disagree make the sentence mixed. Neutral signals (a plain comparison,
     /// a figure with no comparator) win when their weight reaches the larger cue total.
     /// With no cue, a context signal at the start takes the previous sentence's polarity.
-    pub fn tag(&self, text: &str, previous: Option<Polarity>) -> Tags {
+    pub fn tag(&self, text: &str, previous: Option<&Tags>) -> Tags {
         let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
         let mut matches: Vec<Match> = raw
@@ -422,7 +437,7 @@ impl RuleSet {
             (true, false) => Polarity::Strength,
             (false, true) => Polarity::Shortfall,
             (false, false) if context_at_start && neutral == 0.0 => {
-                previous.unwrap_or(Polarity::Neutral)
+                previous.map_or(Polarity::Neutral, |p| p.polarity)
             }
             (false, false) => Polarity::Neutral,
         };
@@ -433,6 +448,13 @@ impl RuleSet {
             .collect();
         themes.sort_unstable();
         themes.dedup();
+        // "This was similar to ...", "For example, ..." are about what the sentence before
+        // was about.
+        if themes.is_empty() && context_at_start {
+            if let Some(previous) = previous {
+                themes = previous.themes.clone();
+            }
+        }
         let evidence = matches
             .iter()
             .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))

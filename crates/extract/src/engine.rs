@@ -336,22 +336,27 @@ impl RuleSet {
             .collect();
 
         // Drop judgement cues inside a longer judgement or neutral expression ("wait" in
-        // "waiting list", "delay" in "prevent, reduce, delay").
+        // "waiting list"), and cues and themes inside a mask ("delay" and "assessment" in
+        // "prevent, reduce, delay" and "Joint Strategic Needs Assessment").
         let judging = |signal: Signal| {
             matches!(
                 signal,
                 Signal::Strength | Signal::Shortfall | Signal::Mixed | Signal::Neutral
             )
         };
+        let masked = |signal: Signal| judging(signal) || signal == Signal::Theme;
         let spans: Vec<(usize, usize, Signal)> = matches
             .iter()
             .map(|m| (m.start, m.end, self.rules[m.rule].signal))
             .collect();
         matches.retain(|m| {
-            !judging(self.rules[m.rule].signal)
-                || !spans.iter().any(|&(s, e, sig)| {
-                    judging(sig) && s <= m.start && m.end <= e && (e - s) > (m.end - m.start)
-                })
+            let signal = self.rules[m.rule].signal;
+            !spans.iter().any(|&(s, e, outer)| {
+                let inside = s <= m.start && m.end <= e && (e - s) > (m.end - m.start);
+                inside
+                    && ((judging(signal) && judging(outer))
+                        || (masked(signal) && outer == Signal::Mask))
+            })
         });
 
         let clause_of = |pos: usize| {

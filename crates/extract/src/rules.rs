@@ -23,6 +23,10 @@ pub enum Signal {
     /// A purpose or need ("to ensure", "needed to", "aimed to"): strength and shortfall
     /// cues after it in its clause describe an aim, not a finding, and are not counted.
     Goal,
+    /// A fixed expression whose words are not what they seem ("prevent, reduce, delay",
+    /// "Joint Strategic Needs Assessment", "staff told us"): hides the cue and theme
+    /// matches inside it, and means nothing itself.
+    Mask,
     /// Splits a sentence into clauses that are judged apart ("but", "although").
     Contrast,
     /// Marks an explicit non-judgement (a figure "similar to" the average).

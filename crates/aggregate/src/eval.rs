@@ -111,7 +111,7 @@ pub fn score(gold: &[GoldRow], pages: &Path, rules: &RuleSet) -> Vec<Scored> {
             });
             let (tags, found) = match found {
                 Some(t) => (t, true),
-                None => (rules.tag(&row.text, None), false),
+                None => (rules.tag(&row.text, &extract::Context::default()), false),
             };
             Scored {
                 gold: row.clone(),

@@ -253,11 +253,12 @@ impl Outputs {
                 .map(|m| {
                     serde_json::json!({
                         "rule": m.rule_id,
-                        "start": row.start + m.start,
-                        "end": row.start + m.end,
+                        "start": (!m.page).then_some(row.start + m.start),
+                        "end": (!m.page).then_some(row.start + m.end),
                         "text": m.text,
                         "negated": m.negated,
                         "aim": m.aim,
+                        "page": m.page,
                     })
                 })
                 .collect();

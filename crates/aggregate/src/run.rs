@@ -2,7 +2,7 @@
 
 use crate::inputs::{display_path, FileError, Inputs};
 use crate::output::{Outputs, SentenceRow};
-use extract::RuleSet;
+use extract::{Context, RuleSet};
 use ingest::{Document, ParseOptions};
 use rayon::prelude::*;
 use std::path::Path;
@@ -65,8 +65,11 @@ pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
         for paragraph in &section.paragraphs {
             let first = tags.len();
             for sentence in &paragraph.sentences {
-                let previous = tags[first..].last();
-                let t = rules.tag(document.sentence_text(sentence), previous);
+                let context = Context {
+                    previous: tags[first..].last(),
+                    page: document.quality_statement.map(|qs| qs.slug),
+                };
+                let t = rules.tag(document.sentence_text(sentence), &context);
                 tags.push(t);
             }
         }

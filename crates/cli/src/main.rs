@@ -53,6 +53,10 @@ enum Command {
         /// Polarity of the sentence before, as context (strength, shortfall, mixed, neutral).
         #[arg(long)]
         previous: Option<String>,
+        /// Quality statement page the sentence is on (needs, support, equity, care,
+        /// partnerships, pathways, safeguarding, governance, learning).
+        #[arg(long)]
+        page: Option<String>,
         #[arg(long)]
         rules: Option<PathBuf>,
     },
@@ -120,6 +124,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sentence,
             file,
             previous,
+            page,
             rules,
         } => {
             let text = match (sentence, file) {
@@ -136,7 +141,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => None,
             };
             let rules = load_rules(rules.as_deref())?;
-            explain(&rules, text.trim(), previous);
+            explain(&rules, text.trim(), previous, page.as_deref());
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules {
@@ -240,9 +245,13 @@ fn analyse(
     }
 }
 
-fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>) {
+fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, page: Option<&str>) {
     let previous = previous.map(extract::Tags::with_polarity);
-    let tags = rules.tag(text, previous.as_ref());
+    let context = extract::Context {
+        previous: previous.as_ref(),
+        page,
+    };
+    let tags = rules.tag(text, &context);
     println!("sentence:  {text}");
     println!("polarity:  {}", tags.polarity.as_str());
     println!(
@@ -257,19 +266,19 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>) {
     println!("matches:");
     for m in &tags.matches {
         let rule = &rules.rules()[m.rule];
+        let place = if m.page {
+            "implied by the page".to_string()
+        } else {
+            format!("{:?} at {}..{}", m.text, m.start, m.end)
+        };
+        let note = match (m.negated, m.aim) {
+            (_, true) => " (aim, not counted)",
+            (true, false) => " (negated)",
+            _ => "",
+        };
         println!(
-            "  {:<6} {:?} at {}..{}{} [{:?}] {}",
-            rule.id,
-            m.text,
-            m.start,
-            m.end,
-            match (m.negated, m.aim) {
-                (_, true) => " (aim, not counted)",
-                (true, false) => " (negated)",
-                _ => "",
-            },
-            rule.signal,
-            rule.description
+            "  {:<6} {place}{note} [{:?}] {}",
+            rule.id, rule.signal, rule.description
         );
     }
 }

@@ -21,6 +21,17 @@ pub struct Match {
     /// A cue after a goal signal in its clause ("to ensure ..."): it describes an aim,
     /// not a finding, and is not counted.
     pub aim: bool,
+    /// A theme given by the page the sentence is on, not by a span (start = end = 0).
+    pub page: bool,
+}
+
+/// What is known around a sentence.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The tags of the sentence before, in the same paragraph.
+    pub previous: Option<&'a Tags>,
+    /// The quality statement page slug (`needs`, `safeguarding`, ...) the sentence is on.
+    pub page: Option<&'a str>,
 }
 
 /// The tags of one sentence.
@@ -308,8 +319,8 @@ impl RuleSet {
         r.unless.iter().any(|u| u.is_match(&text[from..to]))
     }
 
-    /// Tag one sentence. `previous` is the tags of the sentence before it in the same
-    /// paragraph, used by context signals ("This ...", "For example, ..."): with no cue or
+    /// Tag one sentence in its [`Context`]. `context.previous` (the tags of the sentence
+    /// before it in the same paragraph) is used by context signals ("This ...", "For example, ..."): with no cue or
     /// theme of its own, such a sentence takes the previous polarity and themes.
     ///
     /// Polarity: the sentence is cut into clauses at contrast signals; in each clause
@@ -318,7 +329,8 @@ impl RuleSet {
     /// Clauses that disagree make the sentence mixed. Neutral signals (a plain comparison,
     /// a figure with no comparator) win when their weight reaches the larger cue total.
     /// With no cue, a context signal at the start takes the previous sentence's polarity.
-    pub fn tag(&self, text: &str, previous: Option<&Tags>) -> Tags {
+    pub fn tag(&self, text: &str, context: &Context) -> Tags {
+        let previous = context.previous;
         let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
         let mut matches: Vec<Match> = raw
@@ -332,6 +344,7 @@ impl RuleSet {
                 text: text[start..end].to_string(),
                 negated: false,
                 aim: false,
+                page: false,
             })
             .collect();
 
@@ -459,6 +472,30 @@ impl RuleSet {
             if let Some(previous) = previous {
                 themes = previous.themes.clone();
             }
+        }
+        // Themes the page implies.
+        if let Some(page) = context.page {
+            let untagged = themes.is_empty();
+            for (index, rule) in self.rules.iter().enumerate() {
+                let Some(theme) = rule.theme else { continue };
+                let implied = rule.pages.iter().any(|p| p == page)
+                    || (untagged && rule.pages_when_untagged.iter().any(|p| p == page));
+                if implied {
+                    themes.push(theme);
+                    matches.push(Match {
+                        rule: index,
+                        rule_id: rule.id.clone(),
+                        start: 0,
+                        end: 0,
+                        text: String::new(),
+                        negated: false,
+                        aim: false,
+                        page: true,
+                    });
+                }
+            }
+            themes.sort_unstable();
+            themes.dedup();
         }
         let evidence = matches
             .iter()

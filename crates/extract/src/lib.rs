@@ -17,7 +17,10 @@
 //!
 //! ```
 //! let rules = extract::RuleSet::builtin().unwrap();
-//! let tags = rules.tag("Staff told us waiting lists for assessments were too long.", None);
+//! let tags = rules.tag(
+//!     "Staff told us waiting lists for assessments were too long.",
+//!     &extract::Context::default(),
+//! );
 //! assert_eq!(tags.polarity, extract::Polarity::Shortfall);
 //! assert_eq!(tags.evidence, extract::EvidenceSource::Staff);
 //! assert!(tags.themes.contains(&"waiting_delays"));
@@ -26,7 +29,7 @@
 mod engine;
 mod rules;
 
-pub use engine::{Match, RuleSet, Tags};
+pub use engine::{Context, Match, RuleSet, Tags};
 pub use rules::{parse_rule, parse_rules, read_rule_dir, Kind, Rule, RuleError, Scope, Signal};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));

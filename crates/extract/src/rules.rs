@@ -79,6 +79,10 @@ struct RuleFile {
     #[serde(default)]
     counts_in_aims: bool,
     #[serde(default)]
+    pages: Vec<Spanned<String>>,
+    #[serde(default)]
+    pages_when_untagged: Vec<Spanned<String>>,
+    #[serde(default)]
     phrases: Vec<Spanned<String>>,
     #[serde(default)]
     patterns: Vec<Spanned<String>>,
@@ -109,6 +113,12 @@ pub struct Rule {
     /// Whether the cue still counts after a goal signal ("to understand needs were under
     /// development": the unfinished-work cue is the main verb, not part of the aim).
     pub counts_in_aims: bool,
+    /// Theme rules: quality statement pages (slugs) on which every finding is about
+    /// this theme ("safeguarding" on the Safeguarding page).
+    pub pages: Vec<String>,
+    /// Theme rules: pages on which a finding that names no theme of its own is about
+    /// this theme.
+    pub pages_when_untagged: Vec<String>,
     pub phrases: Vec<String>,
     pub patterns: Vec<String>,
     pub unless: Vec<Regex>,
@@ -241,6 +251,23 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         }
         (_, None) => None,
     };
+    for page in raw.pages.iter().chain(&raw.pages_when_untagged) {
+        if raw.signal != Signal::Theme {
+            return Err(err(
+                page.span(),
+                "`pages` and `pages_when_untagged` are only for signal = \"theme\"".into(),
+            ));
+        }
+        if !ingest::QUALITY_STATEMENTS
+            .iter()
+            .any(|qs| qs.slug == page.get_ref())
+        {
+            return Err(err(
+                page.span(),
+                format!("unknown quality statement page {:?}", page.get_ref()),
+            ));
+        }
+    }
     if raw.must_match.is_empty() {
         return Err(err(
             0..0,
@@ -261,6 +288,12 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         weight: raw.weight,
         scope: raw.scope,
         counts_in_aims: raw.counts_in_aims,
+        pages: raw.pages.into_iter().map(Spanned::into_inner).collect(),
+        pages_when_untagged: raw
+            .pages_when_untagged
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
         phrases: raw
             .phrases
             .into_iter()

@@ -86,6 +86,11 @@ const SUBORDINATE: &[&str] = &[
 static SUBORDINATE_END: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(r", | there (?:was|were|is|are|had been) ").unwrap());
 
+/// Where the scope of an aim ends: a semicolon or a new coordinated clause.
+static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
+});
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -391,15 +396,23 @@ impl RuleSet {
         let mut shortfall = vec![0f32; clauses.len()];
         let mut neutral = 0f32;
         let mut context_at_start = false;
+        let mut any_aim = false;
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
             match rule.signal {
                 Signal::Strength | Signal::Shortfall | Signal::Mixed => {
                     let clause = clause_of(m.start);
                     let (cs, _) = clauses[clause];
+                    // An aim runs from its goal signal to the end of the clause or to the
+                    // next coordinated clause ("..., and there was ...").
                     m.aim = !rule.counts_in_aims
-                        && goals.iter().any(|&(gs, ge)| gs >= cs && ge <= m.start);
+                        && goals.iter().any(|&(gs, ge)| {
+                            gs >= cs
+                                && ge <= m.start
+                                && !AIM_END.is_match(&text[ge..m.start])
+                        });
                     if m.aim {
+                        any_aim = true;
                         continue;
                     }
                     if rule.signal == Signal::Mixed {
@@ -454,7 +467,7 @@ impl RuleSet {
             (true, true) => Polarity::Mixed,
             (true, false) => Polarity::Strength,
             (false, true) => Polarity::Shortfall,
-            (false, false) if context_at_start && neutral == 0.0 => {
+            (false, false) if context_at_start && neutral == 0.0 && !any_aim => {
                 previous.map_or(Polarity::Neutral, |p| p.polarity)
             }
             (false, false) => Polarity::Neutral,

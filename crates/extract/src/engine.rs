@@ -407,9 +407,7 @@ impl RuleSet {
                     // next coordinated clause ("..., and there was ...").
                     m.aim = !rule.counts_in_aims
                         && goals.iter().any(|&(gs, ge)| {
-                            gs >= cs
-                                && ge <= m.start
-                                && !AIM_END.is_match(&text[ge..m.start])
+                            gs >= cs && ge <= m.start && !AIM_END.is_match(&text[ge..m.start])
                         });
                     if m.aim {
                         any_aim = true;
@@ -473,12 +471,24 @@ impl RuleSet {
             (false, false) => Polarity::Neutral,
         };
 
-        let mut themes: Vec<&'static str> = matches
+        // A theme needs weight 1: one specific term, or two passing mentions (weight 0.5).
+        let mut theme_weight: Vec<(&'static str, f32)> = Vec::new();
+        for m in &matches {
+            let rule = &self.rules[m.rule];
+            if let Some(theme) = rule.theme {
+                match theme_weight.iter_mut().find(|(t, _)| *t == theme) {
+                    Some((_, w)) => *w += rule.weight,
+                    None => theme_weight.push((theme, rule.weight)),
+                }
+            }
+        }
+        let mut themes: Vec<&'static str> = theme_weight
             .iter()
-            .filter_map(|m| self.rules[m.rule].theme)
+            .filter(|(_, w)| *w >= 1.0)
+            .map(|(t, _)| *t)
             .collect();
         themes.sort_unstable();
-        themes.dedup();
+        matches.retain(|m| self.rules[m.rule].theme.is_none_or(|t| themes.contains(&t)));
         // "This was similar to ...", "For example, ..." are about what the sentence before
         // was about.
         if themes.is_empty() && context_at_start {

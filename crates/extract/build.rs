@@ -20,6 +20,18 @@ fn main() {
         ));
     }
     out.push_str("];\n");
+    let retired = root.join("RETIRED");
+    println!("cargo:rerun-if-changed={}", retired.display());
+    let retired = fs::read_to_string(&retired).unwrap_or_default();
+    out.push_str("/// Ids of deleted rules (rules/RETIRED), never to be reused.\npub static RETIRED_IDS: &[&str] = &[\n");
+    for id in retired
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        out.push_str(&format!("    {id:?},\n"));
+    }
+    out.push_str("];\n");
     fs::write(
         PathBuf::from(env::var("OUT_DIR").unwrap()).join("builtin_rules.rs"),
         out,

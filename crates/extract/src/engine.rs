@@ -1,7 +1,7 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{parse_rules, read_rule_dir, Kind, Rule, RuleError, Scope, Signal};
-use crate::{EvidenceSource, Polarity, BUILTIN_RULES};
+use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::path::Path;
@@ -121,7 +121,7 @@ impl RuleSet {
     ) -> Result<RuleSet, RuleError> {
         let files: Vec<(String, &str)> = files.into_iter().collect();
         let fingerprint = fingerprint(&files);
-        let rules = parse_rules(files)?;
+        let rules = parse_rules(files, RETIRED_IDS)?;
         RuleSet::compile(rules, fingerprint)
     }
 

@@ -307,22 +307,30 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
     })
 }
 
-/// Parse many rule files, rejecting duplicate ids.
+/// Parse many rule files, rejecting duplicate ids and ids in `retired`.
 pub fn parse_rules<'a>(
     files: impl IntoIterator<Item = (String, &'a str)>,
+    retired: &[&str],
 ) -> Result<Vec<Rule>, RuleError> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut ids: HashMap<String, String> = HashMap::new();
     for (file, source) in files {
         let rule = parse_rule(&file, source)?;
-        if let Some(first) = ids.insert(rule.id.to_lowercase(), file.clone()) {
-            let line = source
-                .lines()
-                .position(|l| l.trim_start().starts_with("id"))
-                .map_or(1, |p| p + 1);
+        let id_line = source
+            .lines()
+            .position(|l| l.trim_start().starts_with("id"))
+            .map_or(1, |p| p + 1);
+        if retired.iter().any(|r| r.eq_ignore_ascii_case(&rule.id)) {
             return Err(RuleError {
                 file,
-                line,
+                line: id_line,
+                message: format!("rule id {:?} belonged to a deleted rule (rules/RETIRED): ids are never reused, pick a new one", rule.id),
+            });
+        }
+        if let Some(first) = ids.insert(rule.id.to_lowercase(), file.clone()) {
+            return Err(RuleError {
+                file,
+                line: id_line,
                 message: format!("rule id {:?} is already used by {first}", rule.id),
             });
         }
@@ -434,9 +442,19 @@ must_match = ["It was effective."]
     }
 
     #[test]
+    fn retired_ids_are_rejected() {
+        let e = parse_rules([("a.toml".to_string(), GOOD)], &["t1"]).unwrap_err();
+        assert!(e.message.contains("never reused"), "{e}");
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
     fn reused_ids_are_rejected() {
-        let e =
-            parse_rules([("a.toml".to_string(), GOOD), ("b.toml".to_string(), GOOD)]).unwrap_err();
+        let e = parse_rules(
+            [("a.toml".to_string(), GOOD), ("b.toml".to_string(), GOOD)],
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.file, "b.toml");
         assert!(e.message.contains("already used by a.toml"));
     }

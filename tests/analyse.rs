@@ -96,7 +96,10 @@ fn bad_inputs_are_reported_and_the_rest_is_processed() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "some inputs failed: exit 1");
-    let errors = read_csv(&out.path().join("errors.csv"));
+    let errors: Vec<_> = read_csv(&out.path().join("errors.csv"))
+        .into_iter()
+        .filter(|e| e["level"] == "error")
+        .collect();
     let failed: Vec<&str> = errors
         .iter()
         .map(|e| e["path"].rsplit('/').next().unwrap())
@@ -104,6 +107,11 @@ fn bad_inputs_are_reported_and_the_rest_is_processed() {
     assert_eq!(failed, ["binary.txt", "empty.txt"]);
     assert!(errors[0]["error"].contains("binary"));
     assert!(errors[1]["error"].contains("empty"));
+    let warnings = read_csv(&out.path().join("errors.csv"))
+        .into_iter()
+        .filter(|e| e["level"] == "warning")
+        .count();
+    assert!(warnings >= 3, "unknown councils are warnings, not errors");
     let reports = read_csv(&out.path().join("reports.csv"));
     let by_name = |name: &str| reports.iter().find(|r| r["path"].ends_with(name)).unwrap();
     assert_eq!(by_name("score-variants.txt")["score"], "2");

@@ -3,11 +3,49 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// A file that could not be processed, and why.
+/// How bad a problem with a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// The file could not be processed.
+    Error,
+    /// The file was processed, but something about it needs a look (unknown council).
+    Warning,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+}
+
+/// A file that could not be processed (or was, with a warning), and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FileError {
     pub path: String,
+    pub level: Level,
     pub error: String,
+}
+
+impl FileError {
+    pub fn error(path: impl Into<String>, error: impl Into<String>) -> FileError {
+        FileError {
+            path: path.into(),
+            level: Level::Error,
+            error: error.into(),
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, error: impl Into<String>) -> FileError {
+        FileError {
+            path: path.into(),
+            level: Level::Warning,
+            error: error.into(),
+        }
+    }
 }
 
 /// The report files found under the given paths, sorted, plus what was skipped.
@@ -19,6 +57,8 @@ pub struct Inputs {
     pub skipped: usize,
     /// Paths that could not be read while walking.
     pub errors: Vec<FileError>,
+    /// The paths as given.
+    pub roots: Vec<String>,
 }
 
 const REPORT_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "txt", "text"];
@@ -35,13 +75,14 @@ impl Inputs {
         let mut seen_dirs = HashSet::new();
         for path in paths {
             let path = path.as_ref();
+            inputs.roots.push(display_path(path));
             match std::fs::metadata(path) {
                 Ok(meta) if meta.is_dir() => inputs.walk(path, &mut seen_dirs),
                 Ok(_) => inputs.files.push(path.to_path_buf()),
-                Err(e) => inputs.errors.push(FileError {
-                    path: display_path(path),
-                    error: format!("cannot read: {e}"),
-                }),
+                Err(e) => inputs.errors.push(FileError::error(
+                    display_path(path),
+                    format!("cannot read: {e}"),
+                )),
             }
         }
         inputs.files.sort();
@@ -60,10 +101,10 @@ impl Inputs {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
                 Err(e) => {
-                    self.errors.push(FileError {
-                        path: display_path(&dir),
-                        error: format!("cannot read folder: {e}"),
-                    });
+                    self.errors.push(FileError::error(
+                        display_path(&dir),
+                        format!("cannot read folder: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -86,10 +127,10 @@ impl Inputs {
                             self.skipped += 1;
                         }
                     }
-                    Err(e) => self.errors.push(FileError {
-                        path: display_path(&path),
-                        error: format!("cannot read: {e}"),
-                    }),
+                    Err(e) => self.errors.push(FileError::error(
+                        display_path(&path),
+                        format!("cannot read: {e}"),
+                    )),
                 }
             }
         }

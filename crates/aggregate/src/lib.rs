@@ -23,11 +23,16 @@
 //! assert!(sentences.contains("People waited too long."));
 //! ```
 
+mod councils;
 mod eval;
 mod inputs;
 mod output;
 mod run;
+mod stats;
 
+pub use councils::{Council, Councils};
 pub use eval::{metrics, read_gold, report, score, EvalError, GoldRow, Metrics, Scored};
-pub use inputs::{FileError, Inputs};
+pub use inputs::{FileError, Inputs, Level};
+pub use output::{sentence_rows, SentenceRow};
 pub use run::{run, sentence_id, tag_document, Options, RunError, Summary, Tagged};
+pub use stats::weighted_log_odds;

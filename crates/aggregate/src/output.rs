@@ -1,9 +1,11 @@
 //! Dataset writers. Every file is written to a temporary file in the output folder and
-//! renamed into place at the end, so a file is there whole or not at all.
+//! renamed into place at the end, so a file is there whole or not at all, and no other
+//! file in the folder is touched.
 
+use crate::councils::Council;
 use crate::inputs::FileError;
-use crate::run::{sentence_id, sentence_rows, RunError, Tagged};
-use extract::{Polarity, Tags};
+use crate::run::{sentence_id, RunError, Tagged};
+use extract::Tags;
 use ingest::Document;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -32,10 +34,153 @@ impl SentenceRow<'_> {
     }
 }
 
+/// Rows for one document's sentences, in document order.
+pub fn sentence_rows(tagged: &Tagged) -> Vec<SentenceRow<'_>> {
+    let doc = &tagged.document;
+    let mut rows = Vec::with_capacity(tagged.tags.len());
+    let mut tags = tagged.tags.iter();
+    let paragraphs = doc
+        .sections
+        .iter()
+        .flat_map(|section| section.paragraphs.iter().map(move |p| (section, p)));
+    for (p, (section, paragraph)) in paragraphs.enumerate() {
+        for (s, sentence) in paragraph.sentences.iter().enumerate() {
+            let Some(t) = tags.next() else { return rows };
+            rows.push(SentenceRow {
+                document: doc,
+                section: &section.heading,
+                paragraph: p + 1,
+                sentence: s + 1,
+                start: sentence.start,
+                end: sentence.end,
+                tags: t,
+            });
+        }
+    }
+    rows
+}
+
+/// A file being written in the output folder under a temporary name.
+pub struct StagedFile {
+    temp: NamedTempFile,
+    target: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl StagedFile {
+    pub fn create(dir: &Path, name: &str) -> Result<StagedFile, RunError> {
+        let target = dir.join(name);
+        let fail = |source| RunError::Write {
+            path: target.display().to_string(),
+            source,
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        let writer = BufWriter::new(temp.reopen().map_err(fail)?);
+        Ok(StagedFile {
+            temp,
+            target,
+            writer,
+        })
+    }
+
+    fn error(&self, source: std::io::Error) -> RunError {
+        RunError::Write {
+            path: self.target.display().to_string(),
+            source,
+        }
+    }
+
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), RunError> {
+        self.writer.write_all(bytes).map_err(|e| self.error(e))
+    }
+
+    /// Flush and rename into place.
+    pub fn commit(mut self) -> Result<(), RunError> {
+        self.writer.flush().map_err(|e| self.error(e))?;
+        let StagedFile {
+            temp,
+            target,
+            writer,
+        } = self;
+        drop(writer);
+        temp.persist(&target)
+            .map(|_| ())
+            .map_err(|e| RunError::Write {
+                path: target.display().to_string(),
+                source: e.error,
+            })
+    }
+}
+
+/// A CSV file being written under a temporary name.
+pub struct StagedCsv {
+    temp: NamedTempFile,
+    target: PathBuf,
+    writer: csv::Writer<File>,
+}
+
+impl StagedCsv {
+    pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<StagedCsv, RunError> {
+        let target = dir.join(name);
+        let fail = |source| RunError::Write {
+            path: target.display().to_string(),
+            source,
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        let writer = csv::Writer::from_writer(temp.reopen().map_err(fail)?);
+        let mut csv = StagedCsv {
+            temp,
+            target,
+            writer,
+        };
+        csv.row(header)?;
+        Ok(csv)
+    }
+
+    fn error(&self, e: csv::Error) -> RunError {
+        RunError::Write {
+            path: self.target.display().to_string(),
+            source: std::io::Error::other(e),
+        }
+    }
+
+    pub fn row<I, T>(&mut self, fields: I) -> Result<(), RunError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer.write_record(fields).map_err(|e| self.error(e))
+    }
+
+    /// Flush and rename into place.
+    pub fn commit(mut self) -> Result<(), RunError> {
+        self.writer.flush().map_err(|e| self.error(e.into()))?;
+        let StagedCsv {
+            temp,
+            target,
+            writer,
+        } = self;
+        drop(writer);
+        temp.persist(&target)
+            .map(|_| ())
+            .map_err(|e| RunError::Write {
+                path: target.display().to_string(),
+                source: e.error,
+            })
+    }
+}
+
 pub const REPORT_COLUMNS: &[&str] = &[
     "path",
     "kind",
     "council",
+    "gss_code",
     "quality_statement",
     "qs_slug",
     "theme",
@@ -57,6 +202,7 @@ pub const SENTENCE_COLUMNS: &[&str] = &[
     "sentence_id",
     "path",
     "council",
+    "gss_code",
     "quality_statement",
     "section",
     "paragraph",
@@ -72,6 +218,7 @@ pub const SENTENCE_COLUMNS: &[&str] = &[
 pub const FINDING_COLUMNS: &[&str] = &[
     "sentence_id",
     "council",
+    "gss_code",
     "quality_statement",
     "theme_id",
     "polarity",
@@ -80,98 +227,45 @@ pub const FINDING_COLUMNS: &[&str] = &[
     "text",
 ];
 
-struct Staged {
-    temp: NamedTempFile,
-    target: PathBuf,
-}
-
-fn stage(dir: &Path, name: &str) -> Result<(Staged, BufWriter<File>), RunError> {
-    let target = dir.join(name);
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .tempfile_in(dir)
-        .map_err(|source| RunError::Write {
-            path: target.display().to_string(),
-            source,
-        })?;
-    let file = temp.reopen().map_err(|source| RunError::Write {
-        path: target.display().to_string(),
-        source,
-    })?;
-    Ok((Staged { temp, target }, BufWriter::new(file)))
-}
-
-/// The open output files of a run.
-pub struct Outputs {
-    staged: Vec<Staged>,
-    reports: csv::Writer<BufWriter<File>>,
-    sentences: csv::Writer<BufWriter<File>>,
-    findings: csv::Writer<BufWriter<File>>,
-    matches: BufWriter<File>,
-    dir: PathBuf,
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> RunError {
-    RunError::Write {
-        path: path.display().to_string(),
-        source: std::io::Error::other(e),
-    }
-}
-
-fn io_error(path: &Path, source: std::io::Error) -> RunError {
-    RunError::Write {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
-fn opt<T: ToString>(value: Option<T>) -> String {
+pub(crate) fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// `numerator / denominator` to four places, empty when the denominator is 0.
+pub(crate) fn share(numerator: usize, denominator: usize) -> String {
+    if denominator == 0 {
+        String::new()
+    } else {
+        format!("{:.4}", numerator as f64 / denominator as f64)
+    }
+}
+
+/// The per-sentence outputs, streamed as documents arrive.
+pub struct Outputs {
+    reports: StagedCsv,
+    sentences: StagedCsv,
+    findings: StagedCsv,
+    matches: StagedFile,
 }
 
 impl Outputs {
     pub fn create(dir: &Path) -> Result<Outputs, RunError> {
-        let mut staged = Vec::new();
-        let mut open_csv =
-            |name: &str, header: &[&str]| -> Result<csv::Writer<BufWriter<File>>, RunError> {
-                let (s, w) = stage(dir, name)?;
-                let mut writer = csv::Writer::from_writer(w);
-                writer
-                    .write_record(header)
-                    .map_err(|e| csv_error(&s.target, e))?;
-                staged.push(s);
-                Ok(writer)
-            };
-        let reports = open_csv("reports.csv", REPORT_COLUMNS)?;
-        let sentences = open_csv("sentences.csv", SENTENCE_COLUMNS)?;
-        let findings = open_csv("findings.csv", FINDING_COLUMNS)?;
-        let (s, matches) = stage(dir, "findings.jsonl")?;
-        staged.push(s);
         Ok(Outputs {
-            staged,
-            reports,
-            sentences,
-            findings,
-            matches,
-            dir: dir.to_path_buf(),
+            reports: StagedCsv::create(dir, "reports.csv", REPORT_COLUMNS)?,
+            sentences: StagedCsv::create(dir, "sentences.csv", SENTENCE_COLUMNS)?,
+            findings: StagedCsv::create(dir, "findings.csv", FINDING_COLUMNS)?,
+            matches: StagedFile::create(dir, "findings.jsonl")?,
         })
     }
 
-    pub fn write_document(&mut self, tagged: &Tagged) -> Result<(), RunError> {
+    pub fn write_document(
+        &mut self,
+        tagged: &Tagged,
+        council: Option<&Council>,
+    ) -> Result<(), RunError> {
         let doc = &tagged.document;
-        let count = |p: Polarity| tagged.tags.iter().filter(|t| t.polarity == p).count();
-        let (s, f, m, n) = (
-            count(Polarity::Strength),
-            count(Polarity::Shortfall),
-            count(Polarity::Mixed),
-            count(Polarity::Neutral),
-        );
-        let judged = s + f + m;
-        let share = if judged == 0 {
-            String::new()
-        } else {
-            format!("{:.4}", (f + m) as f64 / judged as f64)
-        };
+        let counts = crate::stats::polarity_counts(&tagged.tags);
+        let [s, f, m, n] = counts;
         let listed = doc
             .listed_scores
             .iter()
@@ -179,11 +273,15 @@ impl Outputs {
             .collect::<Vec<_>>()
             .join(";");
         let qs = doc.quality_statement;
-        let record = [
+        let council_name = opt(doc.council.as_deref());
+        let gss = opt(council.map(|c| c.gss_code.as_str()));
+        let qs_title = opt(qs.map(|q| q.title));
+        self.reports.row([
             doc.path.clone(),
             doc.kind.to_string(),
-            opt(doc.council.as_deref()),
-            opt(qs.map(|q| q.title)),
+            council_name.clone(),
+            gss.clone(),
+            qs_title.clone(),
             opt(qs.map(|q| q.slug)),
             opt(qs.map(|q| q.theme)),
             opt(doc.score),
@@ -200,51 +298,41 @@ impl Outputs {
             f.to_string(),
             m.to_string(),
             n.to_string(),
-            share,
+            share(f + m, s + f + m),
             listed,
-        ];
-        let target = self.dir.join("reports.csv");
-        self.reports
-            .write_record(&record)
-            .map_err(|e| csv_error(&target, e))?;
+        ])?;
 
         for row in sentence_rows(tagged) {
             let id = row.id();
-            let council = opt(doc.council.as_deref());
-            let qs_title = opt(qs.map(|q| q.title));
-            let themes = row.tags.themes.join(";");
-            let record = [
-                id.clone(),
-                doc.path.clone(),
-                council.clone(),
-                qs_title.clone(),
-                row.section.to_string(),
-                row.paragraph.to_string(),
-                row.sentence.to_string(),
-                row.start.to_string(),
-                row.end.to_string(),
-                row.tags.polarity.as_str().to_string(),
-                themes,
-                row.tags.evidence.as_str().to_string(),
-                row.tags.rules.join(";"),
-                row.text().to_string(),
-            ];
-            self.sentences
-                .write_record(&record)
-                .map_err(|e| csv_error(&self.dir.join("sentences.csv"), e))?;
+            self.sentences.row([
+                id.as_str(),
+                doc.path.as_str(),
+                council_name.as_str(),
+                gss.as_str(),
+                qs_title.as_str(),
+                row.section,
+                &row.paragraph.to_string(),
+                &row.sentence.to_string(),
+                &row.start.to_string(),
+                &row.end.to_string(),
+                row.tags.polarity.as_str(),
+                &row.tags.themes.join(";"),
+                row.tags.evidence.as_str(),
+                &row.tags.rules.join(";"),
+                row.text(),
+            ])?;
             for theme in &row.tags.themes {
-                self.findings
-                    .write_record([
-                        id.as_str(),
-                        council.as_str(),
-                        qs_title.as_str(),
-                        theme,
-                        row.tags.polarity.as_str(),
-                        row.tags.evidence.as_str(),
-                        doc.path.as_str(),
-                        row.text(),
-                    ])
-                    .map_err(|e| csv_error(&self.dir.join("findings.csv"), e))?;
+                self.findings.row([
+                    id.as_str(),
+                    council_name.as_str(),
+                    gss.as_str(),
+                    qs_title.as_str(),
+                    theme,
+                    row.tags.polarity.as_str(),
+                    row.tags.evidence.as_str(),
+                    doc.path.as_str(),
+                    row.text(),
+                ])?;
             }
             let matches: Vec<serde_json::Value> = row
                 .tags
@@ -272,57 +360,27 @@ impl Outputs {
                 "evidence_source": row.tags.evidence.as_str(),
                 "matches": matches,
             });
-            let target = self.dir.join("findings.jsonl");
-            serde_json::to_writer(&mut self.matches, &line)
-                .map_err(|e| io_error(&target, e.into()))?;
-            self.matches
-                .write_all(b"\n")
-                .map_err(|e| io_error(&target, e))?;
+            let mut bytes = serde_json::to_vec(&line).expect("JSON values serialise");
+            bytes.push(b'\n');
+            self.matches.write_all(&bytes)?;
         }
         Ok(())
     }
 
-    /// Write errors.csv, flush everything and rename all files into place.
-    pub fn finish(mut self, errors: &[FileError]) -> Result<(), RunError> {
-        let (s, w) = stage(&self.dir, "errors.csv")?;
-        let mut writer = csv::Writer::from_writer(w);
-        writer
-            .write_record(["path", "error"])
-            .map_err(|e| csv_error(&s.target, e))?;
-        for e in errors {
-            writer
-                .write_record([&e.path, &e.error])
-                .map_err(|err| csv_error(&s.target, err))?;
-        }
-        self.staged.push(s);
-        writer
-            .flush()
-            .map_err(|e| io_error(&self.dir.join("errors.csv"), e))?;
-        self.reports
-            .flush()
-            .map_err(|e| io_error(&self.dir.join("reports.csv"), e))?;
-        self.sentences
-            .flush()
-            .map_err(|e| io_error(&self.dir.join("sentences.csv"), e))?;
-        self.findings
-            .flush()
-            .map_err(|e| io_error(&self.dir.join("findings.csv"), e))?;
-        self.matches
-            .flush()
-            .map_err(|e| io_error(&self.dir.join("findings.jsonl"), e))?;
-        drop((
-            writer,
-            self.reports,
-            self.sentences,
-            self.findings,
-            self.matches,
-        ));
-        for staged in self.staged {
-            staged
-                .temp
-                .persist(&staged.target)
-                .map_err(|e| io_error(&staged.target, e.error))?;
-        }
-        Ok(())
+    /// Rename the per-sentence files into place.
+    pub fn commit(self) -> Result<(), RunError> {
+        self.reports.commit()?;
+        self.sentences.commit()?;
+        self.findings.commit()?;
+        self.matches.commit()
     }
+}
+
+/// Write errors.csv: `path, level, error`, errors and warnings sorted by path.
+pub fn write_errors(dir: &Path, errors: &[FileError]) -> Result<(), RunError> {
+    let mut csv = StagedCsv::create(dir, "errors.csv", &["path", "level", "error"])?;
+    for e in errors {
+        csv.row([e.path.as_str(), e.level.as_str(), e.error.as_str()])?;
+    }
+    csv.commit()
 }

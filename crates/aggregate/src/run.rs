@@ -1,9 +1,11 @@
 //! The corpus run: parallel per file, ordered output, atomic writes.
 
-use crate::inputs::{display_path, FileError, Inputs};
-use crate::output::{Outputs, SentenceRow};
+use crate::councils::{Council, Councils};
+use crate::inputs::{display_path, FileError, Inputs, Level};
+use crate::output::{write_errors, Outputs, StagedFile};
+use crate::stats::{write_aggregates, DocStats};
 use extract::{Context, RuleSet};
-use ingest::{Document, ParseOptions};
+use ingest::{Document, PageKind, ParseOptions};
 use rayon::prelude::*;
 use std::path::Path;
 use std::time::Instant;
@@ -21,7 +23,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             max_bytes: ingest::DEFAULT_MAX_BYTES,
-            batch: 256,
+            batch: 64,
         }
     }
 }
@@ -29,9 +31,11 @@ impl Default for Options {
 /// What a run did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Summary {
+    pub files: usize,
     pub documents: usize,
     pub sentences: usize,
     pub errors: usize,
+    pub warnings: usize,
     pub skipped: usize,
     pub seconds: f64,
 }
@@ -57,8 +61,8 @@ pub struct Tagged {
     pub tags: Vec<extract::Tags>,
 }
 
-/// Tag every findings sentence of a document, each with the tags of the sentence before
-/// it in the same paragraph as context.
+/// Tag every findings sentence of a document, each in its context: the tags of the
+/// sentence before it in the same paragraph, and the page it is on.
 pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
     let mut tags = Vec::with_capacity(document.sentence_count());
     for section in &document.sections {
@@ -77,33 +81,52 @@ pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
     Tagged { document, tags }
 }
 
-fn process(path: &Path, rules: &RuleSet, options: &ParseOptions) -> Result<Tagged, FileError> {
+/// Read, parse (a file may hold several pages) and tag one file.
+fn process(path: &Path, rules: &RuleSet, options: &ParseOptions) -> Result<Vec<Tagged>, FileError> {
     let label = display_path(path);
-    let bytes = match std::fs::metadata(path) {
-        Ok(meta) if meta.len() as usize > options.max_bytes => {
-            return Err(FileError {
-                path: label.clone(),
-                error: format!(
-                    "file is {} bytes, over the limit of {} bytes",
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > options.max_bytes as u64 {
+            return Err(FileError::error(
+                label,
+                format!(
+                    "file is {} bytes, over the limit of {} bytes (--max-bytes)",
                     meta.len(),
                     options.max_bytes
                 ),
-            })
+            ));
         }
-        _ => std::fs::read(path).map_err(|e| FileError {
-            path: label.clone(),
-            error: format!("cannot read: {e}"),
-        })?,
-    };
-    let document = ingest::parse_with(&label, &bytes, options).map_err(|e| FileError {
-        path: label.clone(),
-        error: e
-            .to_string()
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| FileError::error(label.clone(), format!("cannot read: {e}")))?;
+    let pages = ingest::parse_pages(&label, &bytes, options).map_err(|e| {
+        let message = e.to_string();
+        let message = message
             .strip_prefix(&format!("{label}: "))
-            .map(str::to_string)
-            .unwrap_or_else(|| e.to_string()),
+            .unwrap_or(&message)
+            .to_string();
+        FileError::error(label.clone(), message)
     })?;
-    Ok(tag_document(rules, document))
+    Ok(pages
+        .into_iter()
+        .map(|doc| tag_document(rules, doc))
+        .collect())
+}
+
+/// The council of a document from the table, or a warning saying why there is none.
+fn resolve_council(doc: &Document) -> Result<Option<&'static Council>, FileError> {
+    match doc.council.as_deref() {
+        Some(name) => Councils::builtin().resolve(name).map(Some).ok_or_else(|| {
+            FileError::warning(
+                doc.path.clone(),
+                format!("council {name:?} is not in the council table: gss_code left empty"),
+            )
+        }),
+        None if doc.kind != PageKind::Other => Err(FileError::warning(
+            doc.path.clone(),
+            "no council title line on the page: council left empty",
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Process every input and write the datasets into `out_dir`. `progress` is called with
@@ -126,34 +149,77 @@ pub fn run(
     };
     let mut outputs = Outputs::create(out_dir)?;
     let mut summary = Summary {
+        files: inputs.files.len(),
         skipped: inputs.skipped,
         ..Summary::default()
     };
-    let mut errors: Vec<FileError> = inputs.errors.clone();
+    let mut problems: Vec<FileError> = inputs.errors.clone();
+    let mut stats: Vec<DocStats> = Vec::new();
     let mut done = 0;
     for batch in inputs.files.chunks(options.batch.max(1)) {
-        let results: Vec<Result<Tagged, FileError>> = batch
+        let results: Vec<Result<Vec<Tagged>, FileError>> = batch
             .par_iter()
             .map(|path| process(path, rules, &parse_options))
             .collect();
         for result in results {
             match result {
-                Ok(tagged) => {
-                    summary.documents += 1;
-                    summary.sentences += tagged.tags.len();
-                    outputs.write_document(&tagged)?;
+                Ok(pages) => {
+                    for tagged in pages {
+                        let council = resolve_council(&tagged.document).unwrap_or_else(|warning| {
+                            problems.push(warning);
+                            None
+                        });
+                        summary.documents += 1;
+                        summary.sentences += tagged.tags.len();
+                        outputs.write_document(&tagged, council)?;
+                        stats.push(DocStats::new(&tagged, council));
+                    }
                 }
-                Err(e) => errors.push(e),
+                Err(e) => problems.push(e),
             }
         }
         done += batch.len();
         progress(done);
     }
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
-    summary.errors = errors.len();
-    outputs.finish(&errors)?;
+    problems.sort_by(|a, b| (&a.path, a.level, &a.error).cmp(&(&b.path, b.level, &b.error)));
+    summary.errors = problems.iter().filter(|p| p.level == Level::Error).count();
+    summary.warnings = problems.len() - summary.errors;
+    outputs.commit()?;
+    write_errors(out_dir, &problems)?;
+    write_aggregates(out_dir, &stats)?;
     summary.seconds = started.elapsed().as_secs_f64();
+    write_run_json(out_dir, inputs, rules, &summary)?;
     Ok(summary)
+}
+
+/// run.json: what ran on what, and what came out. Only `seconds` varies between runs.
+fn write_run_json(
+    out_dir: &Path,
+    inputs: &Inputs,
+    rules: &RuleSet,
+    summary: &Summary,
+) -> Result<(), RunError> {
+    let json = serde_json::json!({
+        "tool": "findings",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": {
+            "count": rules.rules().len(),
+            "fingerprint": rules.fingerprint(),
+        },
+        "inputs": inputs.roots,
+        "files": summary.files,
+        "skipped": summary.skipped,
+        "documents": summary.documents,
+        "sentences": summary.sentences,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "seconds": (summary.seconds * 1000.0).round() / 1000.0,
+    });
+    let mut file = StagedFile::create(out_dir, "run.json")?;
+    let mut bytes = serde_json::to_vec_pretty(&json).expect("JSON values serialise");
+    bytes.push(b'\n');
+    file.write_all(&bytes)?;
+    file.commit()
 }
 
 /// Stable id of a sentence: a hash of the document path and its byte offsets.
@@ -169,30 +235,4 @@ pub fn sentence_id(path: &str, start: usize, end: usize) -> String {
         hash = hash.wrapping_mul(0x100000001b3);
     }
     format!("s{hash:016x}")
-}
-
-/// Rows for one document's sentences (used by the writers and by `eval`).
-pub fn sentence_rows(tagged: &Tagged) -> Vec<SentenceRow<'_>> {
-    let doc = &tagged.document;
-    let mut rows = Vec::with_capacity(tagged.tags.len());
-    let mut tags = tagged.tags.iter();
-    let paragraphs = doc
-        .sections
-        .iter()
-        .flat_map(|section| section.paragraphs.iter().map(move |p| (section, p)));
-    for (p, (section, paragraph)) in paragraphs.enumerate() {
-        for (s, sentence) in paragraph.sentences.iter().enumerate() {
-            let Some(t) = tags.next() else { return rows };
-            rows.push(SentenceRow {
-                document: doc,
-                section: &section.heading,
-                paragraph: p + 1,
-                sentence: s + 1,
-                start: sentence.start,
-                end: sentence.end,
-                tags: t,
-            });
-        }
-    }
-    rows
 }

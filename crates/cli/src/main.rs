@@ -226,10 +226,11 @@ fn analyse(
     })?;
     bar.finish_and_clear();
     eprintln!(
-        "{} documents, {} sentences, {} errors, {} skipped, {:.2} s -> {}",
+        "{} documents, {} sentences, {} errors, {} warnings, {} skipped, {:.2} s -> {}",
         summary.documents,
         summary.sentences,
         summary.errors,
+        summary.warnings,
         summary.skipped,
         summary.seconds,
         out.display()

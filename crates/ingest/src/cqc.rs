@@ -194,30 +194,133 @@ fn overview_marker(key: &str) -> bool {
     key.starts_with("assessment published") || key == "demographics" || key == "financial facts"
 }
 
+/// The council of a "<council>: local authority assessment" title line among the first
+/// blocks.
+fn title_council(view: &View) -> Option<String> {
+    (0..view.blocks.len().min(8)).find_map(|i| {
+        TITLE_LINE
+            .captures(view.text(i))
+            .map(|c| c[1].trim().to_string())
+            .filter(|c| !c.is_empty())
+    })
+}
+
+fn view<'a>(text: &'a str, blocks: &'a [Block]) -> View<'a> {
+    let keys = blocks
+        .iter()
+        .map(|b| match_key(&text[b.start..b.end]))
+        .collect();
+    View { text, blocks, keys }
+}
+
+/// Where each page of a multi-page file starts: a quality statement title followed by
+/// its score label or framework headings, the summary's first heading, the overview's
+/// first marker. Quality statements listed with their scores on a summary page are not
+/// page starts.
+fn page_starts(view: &View) -> Vec<usize> {
+    let n = view.blocks.len();
+    let mut starts = Vec::new();
+    let mut in_summary = false;
+    let mut in_overview = false;
+    for i in 0..n {
+        let key = view.key(i);
+        let qs_page = QualityStatement::find(view.text(i)).is_some()
+            && (((i + 1)..n.min(i + 5)).any(|j| SCORE_LABEL.is_match(view.text(j)))
+                || ((i + 1)..n.min(i + 9)).any(|j| {
+                    let k = view.key(j);
+                    k == "what people expect" || k == "the local authority commitment"
+                }));
+        if qs_page {
+            starts.push(i);
+            in_summary = false;
+            in_overview = false;
+        } else if !in_summary
+            && (key == "overall summary" || key == "local authority rating and score")
+        {
+            starts.push(i);
+            in_summary = true;
+            in_overview = false;
+        } else if !in_overview
+            && (key == "how we assess local authorities" || key.starts_with("assessment published"))
+        {
+            starts.push(i);
+            in_overview = true;
+            in_summary = false;
+        }
+    }
+    starts
+}
+
+/// Split a file into its pages; a file with fewer than two page starts is one page.
+pub(crate) fn split_pages(
+    path: &str,
+    format: Format,
+    text: String,
+    blocks: Vec<Block>,
+) -> Vec<Document> {
+    let v = view(&text, &blocks);
+    let starts = page_starts(&v);
+    let council = title_council(&v);
+    drop(v);
+    if starts.len() < 2 {
+        return vec![recognise(path.to_string(), format, text, blocks, None)];
+    }
+    let mut bounds: Vec<usize> = starts.clone();
+    bounds[0] = 0; // what comes before the first page (title, downloads) belongs to it
+    bounds.push(blocks.len());
+    let mut used: Vec<String> = Vec::new();
+    let mut pages = Vec::new();
+    for w in bounds.windows(2) {
+        let mut part_text = String::new();
+        let mut part_blocks = Vec::new();
+        for block in &blocks[w[0]..w[1]] {
+            if !part_text.is_empty() {
+                part_text.push_str("\n\n");
+            }
+            let start = part_text.len();
+            part_text.push_str(&text[block.start..block.end]);
+            part_blocks.push(Block {
+                kind: block.kind,
+                start,
+                end: part_text.len(),
+            });
+        }
+        let mut doc = recognise(
+            String::new(),
+            format,
+            part_text,
+            part_blocks,
+            council.as_deref(),
+        );
+        let base = match (doc.kind, doc.quality_statement) {
+            (_, Some(qs)) => qs.slug.to_string(),
+            (kind, None) => kind.as_str().to_string(),
+        };
+        let mut label = base.clone();
+        let mut k = 2;
+        while used.contains(&label) {
+            label = format!("{base}-{k}");
+            k += 1;
+        }
+        used.push(label.clone());
+        doc.path = format!("{path}#{label}");
+        pages.push(doc);
+    }
+    pages
+}
+
 /// Recognise page kind, facts and findings.
 pub(crate) fn recognise(
     path: String,
     format: Format,
     text: String,
     blocks: Vec<Block>,
+    council_hint: Option<&str>,
 ) -> Document {
-    let keys = blocks
-        .iter()
-        .map(|b| match_key(&text[b.start..b.end]))
-        .collect();
-    let view = View {
-        text: &text,
-        blocks: &blocks,
-        keys,
-    };
+    let view = view(&text, &blocks);
     let n = blocks.len();
 
-    let council = (0..n.min(8)).find_map(|i| {
-        TITLE_LINE
-            .captures(view.text(i))
-            .map(|c| c[1].trim().to_string())
-            .filter(|c| !c.is_empty())
-    });
+    let council = title_council(&view).or_else(|| council_hint.map(str::to_string));
     let published = PUBLISHED
         .captures(&text)
         .and_then(|c| iso_date(&c[1], &c[2], &c[3]));

@@ -237,12 +237,46 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Document, IngestError> {
     parse_with(path, bytes, &ParseOptions::default())
 }
 
-/// Parse a document.
+/// Parse a document as one page.
 pub fn parse_with(
     path: &str,
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Result<Document, IngestError> {
+    let (format, text, blocks) = read_blocks(path, bytes, options)?;
+    Ok(cqc::recognise(path.to_string(), format, text, blocks, None))
+}
+
+/// Parse a file that may hold several report pages (a whole report saved as one file):
+/// each page becomes its own [`Document`], labelled `<path>#<page>` (`report.txt#needs`,
+/// `report.txt#summary`). A file with one page gives one document labelled `path`.
+///
+/// ```
+/// let report = "Example Council: local authority assessment\n\n\
+///     Assessing needs\n\nScore: 2\n\n2 - Evidence shows some shortfalls\n\n\
+///     Key findings for this quality statement\n\nPeople waited.\n\n\
+///     Safeguarding\n\nScore: 3\n\n3 - Evidence shows a good standard\n\n\
+///     Key findings for this quality statement\n\nEnquiries were prompt.\n";
+/// let pages = ingest::parse_pages("report.txt", report.as_bytes(), &Default::default()).unwrap();
+/// let labels: Vec<&str> = pages.iter().map(|d| d.path.as_str()).collect();
+/// assert_eq!(labels, ["report.txt#needs", "report.txt#safeguarding"]);
+/// assert_eq!(pages[1].council.as_deref(), Some("Example Council"));
+/// assert_eq!(pages[1].score, Some(3));
+/// ```
+pub fn parse_pages(
+    path: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<Vec<Document>, IngestError> {
+    let (format, text, blocks) = read_blocks(path, bytes, options)?;
+    Ok(cqc::split_pages(path, format, text, blocks))
+}
+
+fn read_blocks(
+    path: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<(Format, String, Vec<Block>), IngestError> {
     if bytes.len() > options.max_bytes {
         return Err(IngestError::TooLarge {
             path: path.to_string(),
@@ -273,7 +307,7 @@ pub fn parse_with(
             path: path.to_string(),
         });
     }
-    Ok(cqc::recognise(path.to_string(), format, text, blocks))
+    Ok((format, text, blocks))
 }
 
 /// Decide HTML or text from the extension, then from the first bytes.

@@ -15,7 +15,13 @@ fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
     let headers = reader.headers().unwrap().clone();
     reader
         .records()
-        .map(|r| headers.iter().map(str::to_string).zip(r.unwrap().iter().map(str::to_string)).collect())
+        .map(|r| {
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -30,20 +36,51 @@ fn analyse(inputs: &[&Path], out: &Path) -> std::process::Output {
 }
 
 const PAGES: [&str; 11] = [
-    "overview", "summary", "needs", "support", "equity", "care", "partnerships", "pathways", "safeguarding",
-    "governance", "learning",
+    "overview",
+    "summary",
+    "needs",
+    "support",
+    "equity",
+    "care",
+    "partnerships",
+    "pathways",
+    "safeguarding",
+    "governance",
+    "learning",
 ];
 
 fn page(name: &str) -> String {
-    std::fs::read_to_string(root().join("corpus/text/northvale").join(format!("{name}.txt"))).unwrap()
+    std::fs::read_to_string(
+        root()
+            .join("corpus/text/northvale")
+            .join(format!("{name}.txt")),
+    )
+    .unwrap()
 }
 
 /// The figures of a councils.csv row that must not depend on how pages were filed.
 fn figures(row: &HashMap<String, String>) -> Vec<String> {
     let keys = [
-        "council", "published", "overall_rating", "overall_percent", "needs", "support", "equity", "care",
-        "partnerships", "pathways", "safeguarding", "governance", "learning", "sentences", "n_strength",
-        "n_shortfall", "n_mixed", "n_neutral", "shortfall_share", "shortfall_share_needs",
+        "council",
+        "published",
+        "overall_rating",
+        "overall_percent",
+        "needs",
+        "support",
+        "equity",
+        "care",
+        "partnerships",
+        "pathways",
+        "safeguarding",
+        "governance",
+        "learning",
+        "sentences",
+        "n_strength",
+        "n_shortfall",
+        "n_mixed",
+        "n_neutral",
+        "shortfall_share",
+        "shortfall_share_needs",
     ];
     keys.iter().map(|k| row[*k].clone()).collect()
 }
@@ -63,20 +100,31 @@ fn separate_pages_and_a_whole_report_file_aggregate_alike() {
 
     let out_a = dir.path().join("out-a");
     let out_b = dir.path().join("out-b");
-    assert_eq!(analyse(&[&dir.path().join("separate")], &out_a).status.code(), Some(0));
+    assert_eq!(
+        analyse(&[&dir.path().join("separate")], &out_a)
+            .status
+            .code(),
+        Some(0)
+    );
     assert_eq!(analyse(&[&whole], &out_b).status.code(), Some(0));
 
     let a = read_csv(&out_a.join("councils.csv"));
     let b = read_csv(&out_b.join("councils.csv"));
     assert_eq!(a.len(), 1);
     assert_eq!(b.len(), 1);
-    assert_eq!(a[0]["published"], "2025-03-12", "QS pages take the summary's date");
+    assert_eq!(
+        a[0]["published"], "2025-03-12",
+        "QS pages take the summary's date"
+    );
     assert_eq!(a[0]["needs"], "2");
     assert_eq!(a[0]["documents"], "11");
     assert_eq!(figures(&a[0]), figures(&b[0]));
 
     let reports = read_csv(&out_b.join("reports.csv"));
-    let labels: Vec<&str> = reports.iter().map(|r| r["path"].rsplit('#').next().unwrap()).collect();
+    let labels: Vec<&str> = reports
+        .iter()
+        .map(|r| r["path"].rsplit('#').next().unwrap())
+        .collect();
     assert_eq!(labels, PAGES, "one document per page of the whole report");
 }
 
@@ -103,8 +151,15 @@ fn two_assessments_of_one_council_stay_apart() {
 fn report_name_variants_of_a_real_council_resolve_to_one_gss_code() {
     let dir = tempfile::tempdir().unwrap();
     let body = "\n\nAssessing needs\n\nScore: 2\n\nKey findings for this quality statement\n\nPeople waited.\n";
-    for (file, name) in [("a.txt", "Metropolitan Borough of Wirral"), ("b.txt", "Wirral Council")] {
-        std::fs::write(dir.path().join(file), format!("{name}: local authority assessment{body}")).unwrap();
+    for (file, name) in [
+        ("a.txt", "Metropolitan Borough of Wirral"),
+        ("b.txt", "Wirral Council"),
+    ] {
+        std::fs::write(
+            dir.path().join(file),
+            format!("{name}: local authority assessment{body}"),
+        )
+        .unwrap();
     }
     let out = dir.path().join("out");
     assert_eq!(analyse(&[dir.path()], &out).status.code(), Some(0));
@@ -130,7 +185,8 @@ fn council_themes_has_a_row_per_council_and_theme_with_distinctiveness() {
     assert!(!carers["log_odds_z"].is_empty());
     let themes = read_csv(&out.join("themes.csv"));
     assert_eq!(themes.len(), 22);
-    let run: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["documents"], 22);
     assert_eq!(run["rules"]["fingerprint"].as_str().unwrap().len(), 16);
 }

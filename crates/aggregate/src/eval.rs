@@ -317,3 +317,129 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
     }
     out
 }
+
+/// How the prose agrees with the scores: across the quality statement pages of a corpus,
+/// the Spearman correlation between each page's shortfall share and its score, and the
+/// mean shortfall share per score.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ScoreAgreement {
+    /// QS pages with a score and at least one judged sentence.
+    pub pages: usize,
+    pub spearman: Option<f64>,
+    /// (score, pages, mean shortfall share)
+    pub by_score: Vec<(u8, usize, f64)>,
+}
+
+/// Average ranks (1-based), ties sharing the mean of their positions.
+fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = rank;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Spearman's rank correlation; `None` with fewer than two points or no variation.
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    if x.len() != y.len() || x.len() < 2 {
+        return None;
+    }
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = rx.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
+    (vx > 0.0 && vy > 0.0).then(|| cov / (vx * vy).sqrt())
+}
+
+/// Score agreement over every report page under `pages`.
+pub fn score_agreement(pages: &Path, rules: &RuleSet) -> ScoreAgreement {
+    let inputs = crate::Inputs::collect(&[pages]);
+    let mut points: Vec<(u8, f64)> = Vec::new();
+    for path in &inputs.files {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let label = path.display().to_string();
+        let Ok(docs) = ingest::parse_pages(&label, &bytes, &Default::default()) else {
+            continue;
+        };
+        for doc in docs {
+            let Some(score) = doc
+                .score
+                .filter(|_| doc.kind == ingest::PageKind::QualityStatement)
+            else {
+                continue;
+            };
+            let tagged = tag_document(rules, doc);
+            let c = crate::stats::polarity_counts(&tagged.tags);
+            let judged = c[0] + c[1] + c[2];
+            if judged > 0 {
+                points.push((score, (c[1] + c[2]) as f64 / judged as f64));
+            }
+        }
+    }
+    let scores: Vec<f64> = points.iter().map(|p| f64::from(p.0)).collect();
+    let shares: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let mut by_score = Vec::new();
+    for s in 1..=4u8 {
+        let of: Vec<f64> = points.iter().filter(|p| p.0 == s).map(|p| p.1).collect();
+        if !of.is_empty() {
+            by_score.push((s, of.len(), of.iter().sum::<f64>() / of.len() as f64));
+        }
+    }
+    ScoreAgreement {
+        pages: points.len(),
+        spearman: spearman(&shares, &scores),
+        by_score,
+    }
+}
+
+/// A readable score-agreement section.
+pub fn score_report(a: &ScoreAgreement) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "quality statement pages   {}", a.pages);
+    match a.spearman {
+        Some(rho) => {
+            let _ = writeln!(out, "Spearman rho (shortfall share vs score)   {rho:.3}");
+        }
+        None => {
+            let _ = writeln!(out, "Spearman rho (shortfall share vs score)   n/a");
+        }
+    }
+    let _ = writeln!(out, "score  pages  mean shortfall share");
+    for (s, n, mean) in &a.by_score {
+        let _ = writeln!(out, "{s:>5}  {n:>5}  {mean:.3}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spearman;
+
+    #[test]
+    fn spearman_of_perfectly_opposed_ranks_is_minus_one() {
+        let rho = spearman(&[0.9, 0.5, 0.1], &[1.0, 2.0, 3.0]).unwrap();
+        assert!((rho + 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ties_share_ranks() {
+        let rho = spearman(&[0.5, 0.5, 0.1, 0.1], &[2.0, 2.0, 3.0, 3.0]).unwrap();
+        assert!((rho + 1.0).abs() < 1e-9);
+        assert_eq!(spearman(&[1.0, 1.0], &[1.0, 2.0]), None);
+    }
+}

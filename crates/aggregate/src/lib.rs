@@ -31,7 +31,10 @@ mod run;
 mod stats;
 
 pub use councils::{Council, Councils};
-pub use eval::{metrics, read_gold, report, score, EvalError, GoldRow, Metrics, Scored};
+pub use eval::{
+    metrics, read_gold, report, score, score_agreement, score_report, spearman, EvalError, GoldRow,
+    Metrics, ScoreAgreement, Scored,
+};
 pub use inputs::{FileError, Inputs, Level};
 pub use output::{sentence_rows, SentenceRow};
 pub use run::{run, sentence_id, tag_document, Options, RunError, Summary, Tagged};

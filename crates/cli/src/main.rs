@@ -65,17 +65,23 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
-    /// Score the tagger against a labelled gold file.
+    /// Score the tagger: against a labelled gold file (--gold), and/or how the prose
+    /// agrees with the official scores of the quality statement pages (--scores).
     Eval {
-        /// Gold file (TSV: id, council_slug, page, section, text, polarity, themes, source).
+        /// Gold file (TSV: id, council_slug, page, section, text, polarity, themes, source),
+        /// each sentence looked up in <pages>/<council_slug>/<page>.txt.
         #[arg(long)]
-        gold: PathBuf,
-        /// Folder of pages: <council_slug>/<page>.txt.
+        gold: Option<PathBuf>,
+        /// Folder of report pages.
         #[arg(long)]
         pages: PathBuf,
+        /// Report the Spearman correlation between each QS page's shortfall share and
+        /// its score, and the mean shortfall share per score.
+        #[arg(long)]
+        scores: bool,
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// List the sentences with the wrong polarity.
+        /// List the sentences the tagger got wrong.
         #[arg(long)]
         errors: bool,
         /// Exit 1 unless the project targets are met (accuracy 0.85, has-shortfall F1
@@ -159,34 +165,52 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval {
             gold,
             pages,
+            scores,
             rules,
             errors,
             check,
         } => {
+            anyhow::ensure!(
+                gold.is_some() || scores,
+                "give --gold FILE, --scores, or both"
+            );
             let rules = load_rules(rules.as_deref())?;
-            let gold = aggregate::read_gold(&gold)?;
-            let scored = aggregate::score(&gold, &pages, &rules);
-            let m = aggregate::metrics(&scored);
-            print!("{}", aggregate::report(&scored, &m, errors));
-            if check {
-                let targets = [
-                    ("polarity accuracy", m.accuracy, 0.85),
-                    ("has-shortfall F1", m.has_shortfall_f1, 0.85),
-                    ("has-strength F1", m.has_strength_f1, 0.88),
-                    ("themes micro-F1", m.themes_micro_f1, 0.80),
-                    ("evidence accuracy", m.evidence_accuracy, 0.95),
-                ];
-                let missed: Vec<String> = targets
-                    .iter()
-                    .filter(|(_, got, want)| got < want)
-                    .map(|(name, got, want)| format!("{name} {got:.3} < {want:.2}"))
-                    .collect();
-                if !missed.is_empty() {
-                    eprintln!("targets missed: {}", missed.join(", "));
-                    return Ok(ExitCode::from(1));
+            let mut code = ExitCode::SUCCESS;
+            let with_gold = gold.is_some();
+            if let Some(gold) = gold {
+                let gold = aggregate::read_gold(&gold)?;
+                let scored = aggregate::score(&gold, &pages, &rules);
+                let m = aggregate::metrics(&scored);
+                print!("{}", aggregate::report(&scored, &m, errors));
+                if check {
+                    let targets = [
+                        ("polarity accuracy", m.accuracy, 0.85),
+                        ("has-shortfall F1", m.has_shortfall_f1, 0.85),
+                        ("has-strength F1", m.has_strength_f1, 0.88),
+                        ("themes micro-F1", m.themes_micro_f1, 0.80),
+                        ("evidence accuracy", m.evidence_accuracy, 0.95),
+                    ];
+                    let missed: Vec<String> = targets
+                        .iter()
+                        .filter(|(_, got, want)| got < want)
+                        .map(|(name, got, want)| format!("{name} {got:.3} < {want:.2}"))
+                        .collect();
+                    if !missed.is_empty() {
+                        eprintln!("targets missed: {}", missed.join(", "));
+                        code = ExitCode::from(1);
+                    }
                 }
             }
-            Ok(ExitCode::SUCCESS)
+            if scores {
+                if with_gold {
+                    println!();
+                }
+                print!(
+                    "{}",
+                    aggregate::score_report(&aggregate::score_agreement(&pages, &rules))
+                );
+            }
+            Ok(code)
         }
     }
 }

@@ -73,6 +73,11 @@ pub struct RuleSet {
     fingerprint: String,
 }
 
+/// Matches kept per sentence (see [`RuleSet::tag`]).
+const MAX_MATCHES: usize = 1_000;
+/// A negation reaches at most four words, and never further than this many bytes.
+const NEGATION_REACH_BYTES: usize = 64;
+
 /// Contrast openers whose clause ends at the next comma.
 const SUBORDINATE: &[&str] = &[
     "although",
@@ -240,6 +245,9 @@ impl RuleSet {
         }
         found.sort_unstable();
         found.dedup();
+        // Real sentences have a handful of matches; a degenerate "sentence" (megabytes
+        // without a full stop) is judged on its first matches so the work stays linear.
+        found.truncate(MAX_MATCHES);
         found
     }
 
@@ -270,13 +278,14 @@ impl RuleSet {
     /// Does this rule fire on `text` on its own (used to run rule examples)?
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
         let clauses = self.clauses(text, &self.raw_matches(text));
-        self.raw_matches(text)
-            .into_iter()
-            .any(|(s, e, r)| r == rule_index && !self.excepted(r, s, e, text, &clauses))
+        self.raw_matches(text).into_iter().any(|(s, e, r)| {
+            r == rule_index && !self.excepted(r, s, e, text, &clauses, &mut Vec::new())
+        })
     }
 
     fn clauses(&self, text: &str, raw: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
         let mut cuts = vec![0];
+        let mut closes: Option<Vec<usize>> = None;
         for &(start, end, rule) in raw {
             if self.rules[rule].signal != Signal::Contrast {
                 continue;
@@ -290,8 +299,12 @@ impl RuleSet {
             // "Although X, Y" / "whilst X there was Y": a subordinate clause runs to the
             // first comma, or to "there was" when the comma is missing.
             if SUBORDINATE.contains(&opener.as_str()) {
-                if let Some(close) = SUBORDINATE_END.find(&text[end..]) {
-                    cuts.push(end + close.start() + 1);
+                // Where subordinate clauses may end, found once per sentence.
+                let closes = closes.get_or_insert_with(|| {
+                    SUBORDINATE_END.find_iter(text).map(|m| m.start()).collect()
+                });
+                if let Some(&close) = closes.get(closes.partition_point(|&c| c < end)) {
+                    cuts.push(close + 1);
                 }
             }
         }
@@ -301,6 +314,8 @@ impl RuleSet {
         cuts.windows(2).map(|w| (w[0], w[1])).collect()
     }
 
+    /// Whether an `unless` exception of the rule holds in the match's scope. Results are
+    /// cached per rule and scope, so each exception runs once per clause.
     fn excepted(
         &self,
         rule: usize,
@@ -308,6 +323,7 @@ impl RuleSet {
         end: usize,
         text: &str,
         clauses: &[(usize, usize)],
+        cache: &mut Vec<(usize, usize, usize, bool)>,
     ) -> bool {
         let r = &self.rules[rule];
         if r.unless.is_empty() {
@@ -321,7 +337,15 @@ impl RuleSet {
                 .find(|(s, e)| *s <= start && end <= *e.max(&start))
                 .unwrap_or((0, text.len())),
         };
-        r.unless.iter().any(|u| u.is_match(&text[from..to]))
+        if let Some(&(.., hit)) = cache
+            .iter()
+            .find(|&&(r0, f, t, _)| (r0, f, t) == (rule, from, to))
+        {
+            return hit;
+        }
+        let hit = r.unless.iter().any(|u| u.is_match(&text[from..to]));
+        cache.push((rule, from, to, hit));
+        hit
     }
 
     /// Tag one sentence in its [`Context`]. `context.previous` (the tags of the sentence
@@ -338,9 +362,10 @@ impl RuleSet {
         let previous = context.previous;
         let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
+        let mut unless_cache = Vec::new();
         let mut matches: Vec<Match> = raw
             .iter()
-            .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, &clauses))
+            .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, &clauses, &mut unless_cache))
             .map(|&(start, end, rule)| Match {
                 rule,
                 rule_id: self.rules[rule].id.clone(),
@@ -391,7 +416,20 @@ impl RuleSet {
                 .collect()
         };
         let negations = spans_of(Signal::Negation);
+        // Each goal's aim runs to the next clause boundary (AIM_END), found once per sentence.
         let goals = spans_of(Signal::Goal);
+        let aim_ends: Vec<usize> = if goals.is_empty() {
+            Vec::new()
+        } else {
+            AIM_END.find_iter(text).map(|m| m.start()).collect()
+        };
+        let goal_scopes: Vec<(usize, usize, usize)> = goals
+            .into_iter()
+            .map(|(gs, ge)| {
+                let next = aim_ends.partition_point(|&p| p < ge);
+                (gs, ge, aim_ends.get(next).copied().unwrap_or(text.len()))
+            })
+            .collect();
         let mut strength = vec![0f32; clauses.len()];
         let mut shortfall = vec![0f32; clauses.len()];
         let mut neutral = 0f32;
@@ -406,8 +444,8 @@ impl RuleSet {
                     // An aim runs from its goal signal to the end of the clause or to the
                     // next coordinated clause ("..., and there was ...").
                     m.aim = !rule.counts_in_aims
-                        && goals.iter().any(|&(gs, ge)| {
-                            gs >= cs && ge <= m.start && !AIM_END.is_match(&text[ge..m.start])
+                        && goal_scopes.iter().any(|&(gs, ge, aim_end)| {
+                            gs >= cs && ge <= m.start && m.start < aim_end
                         });
                     if m.aim {
                         any_aim = true;
@@ -421,6 +459,7 @@ impl RuleSet {
                     let negated = negations.iter().any(|&(ns, ne)| {
                         ns >= cs
                             && ne <= m.start
+                            && m.start - ne <= NEGATION_REACH_BYTES
                             && text[ne..m.start].split_whitespace().count() <= 4
                             && !(ns >= m.start && ne <= m.end)
                     });

@@ -133,6 +133,19 @@ fn first_word_len(line: &str) -> usize {
 fn logical_lines(lines: &[String]) -> Vec<String> {
     const WRAP_MAX: usize = 150;
     let lengths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    // The two widest wrap-width lines, so "the widest other line" is O(1) per line.
+    let mut widest = [(0usize, usize::MAX); 2];
+    for (j, &l) in lengths.iter().enumerate() {
+        if l > WRAP_MAX {
+            continue;
+        }
+        if l > widest[0].0 {
+            widest[1] = widest[0];
+            widest[0] = (l, j);
+        } else if l > widest[1].0 {
+            widest[1] = (l, j);
+        }
+    }
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
     for (i, line) in lines.iter().enumerate() {
@@ -142,13 +155,11 @@ fn logical_lines(lines: &[String]) -> Vec<String> {
         current.push_str(line);
         let Some(next) = lines.get(i + 1) else { break };
         let len = lengths[i];
-        let widest_other = lengths
-            .iter()
-            .enumerate()
-            .filter(|(j, l)| *j != i && **l <= WRAP_MAX)
-            .map(|(_, l)| *l)
-            .max()
-            .unwrap_or(0);
+        let widest_other = if widest[0].1 == i {
+            widest[1].0
+        } else {
+            widest[0].0
+        };
         let width = widest_other.max(if len <= WRAP_MAX { len } else { 0 });
         let join = if starts_lowercase(next) {
             true

@@ -187,8 +187,157 @@ impl Collector {
     }
 }
 
-/// Parse HTML into raw blocks. Iterative, so any nesting depth is fine.
+/// Deeper than this, html5ever's tree building slows down with the square of the depth
+/// (every new element checks the whole stack of open elements), so such markup is read by
+/// the flat, linear scanner instead. Real report pages nest a few dozen levels.
+pub(crate) const MAX_TREE_DEPTH: usize = 1_000;
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+fn tag_name(rest: &str) -> &str {
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The deepest element nesting of the markup, counted in one linear pass over the tags.
+pub(crate) fn nesting_depth(source: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = source;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        if let Some(closing) = rest.strip_prefix('/') {
+            if closing.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let name = tag_name(rest).to_ascii_lowercase();
+            let end = rest.find('>').unwrap_or(rest.len());
+            if !VOID.contains(&name.as_str()) && !rest[..end].ends_with('/') {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
+}
+
+/// Decode the character references of a text run (the flat scanner's job only; the tree
+/// parser decodes them itself).
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                "ndash" => Some('–'),
+                "mdash" => Some('—'),
+                "rsquo" => Some('’'),
+                "lsquo" => Some('‘'),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Linear fallback for pathological markup: tags are scanned, not built into a tree;
+/// scripts, styles and the head are skipped; block tags break blocks, `<br>` breaks lines.
+fn flat_raw_blocks(source: &str) -> Vec<RawBlock> {
+    const SKIP_CONTENT: &[&str] = &[
+        "script", "style", "noscript", "template", "head", "title", "svg",
+    ];
+    let mut collector = Collector {
+        blocks: Vec::new(),
+        buffer: String::new(),
+        hints: Vec::new(),
+    };
+    let mut rest = source;
+    loop {
+        let (text, after) = match rest.find('<') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        let decoded = decode_entities(text);
+        for word in decoded.split_whitespace() {
+            if !collector.buffer.is_empty() && !collector.buffer.ends_with([' ', '\n']) {
+                collector.buffer.push(' ');
+            }
+            collector.buffer.push_str(word);
+        }
+        let Some(after) = after else { break };
+        let end = after.find('>').map_or(after.len(), |e| e + 1);
+        let (closing, body) = match after.strip_prefix('/') {
+            Some(b) => (true, b),
+            None => (false, after),
+        };
+        let name = tag_name(body).to_ascii_lowercase();
+        rest = &after[end.min(after.len())..];
+        if name.is_empty() {
+            continue;
+        }
+        if !closing && SKIP_CONTENT.contains(&name.as_str()) {
+            // Jump to the matching end tag, compared without case, in one forward pass.
+            rest = rest
+                .match_indices("</")
+                .find(|(i, _)| tag_name(&rest[i + 2..]).eq_ignore_ascii_case(&name))
+                .map_or("", |(i, _)| &rest[i..]);
+            continue;
+        }
+        if name == "br" {
+            collector.buffer.push('\n');
+        } else if BLOCK.contains(&name.as_str()) {
+            collector.flush();
+            if closing {
+                collector.hints.pop();
+            } else {
+                collector.hints.push(hint_of(&name));
+            }
+        }
+    }
+    collector.flush();
+    collector.blocks
+}
+
+/// Parse HTML into raw blocks. Iterative, so any nesting depth is fine; markup nested
+/// deeper than [`MAX_TREE_DEPTH`] goes to the linear flat scanner.
 pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
+    if nesting_depth(source) > MAX_TREE_DEPTH {
+        return flat_raw_blocks(source);
+    }
     let document = Html::parse_document(source);
     let mut collector = Collector {
         blocks: Vec::new(),
@@ -326,8 +475,28 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_does_not_overflow_the_stack() {
-        let html = format!("{}text{}", "<div>".repeat(5_000), "</div>".repeat(5_000));
-        assert_eq!(lines(&html), ["text"]);
+    fn deep_nesting_goes_to_the_flat_scanner_and_keeps_the_text() {
+        let html = format!(
+            "<p>Before.</p>{}deep <b>text</b>{}<p>After &amp; done.</p>",
+            "<div>".repeat(200_000),
+            "</div>".repeat(200_000)
+        );
+        assert_eq!(nesting_depth(&html), 200_001);
+        assert_eq!(lines(&html), ["Before.", "deep text", "After & done."]);
+    }
+
+    #[test]
+    fn nesting_depth_ignores_void_and_self_closing_elements() {
+        assert_eq!(nesting_depth("<div><br><img src=x/><p>a</p></div>"), 2);
+    }
+
+    #[test]
+    fn the_flat_scanner_skips_scripts_and_decodes_entities() {
+        let got: Vec<String> =
+            flat_raw_blocks("<script>if (a < b) {}</script><p>Caf&#233; &ndash; &#x41;&nbsp;b</p>")
+                .into_iter()
+                .map(|b| b.lines.join("|"))
+                .collect();
+        assert_eq!(got, ["Café – A b"]);
     }
 }

@@ -48,7 +48,7 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
         let matched = m.as_str();
         let last = matched.char_indices().last().map_or(0, |(i, _)| i);
         let cut = m.start() + last;
-        let before = text[..cut].trim_end();
+        let before = tail(text[..cut].trim_end());
         if !NEVER_FINAL.is_match(before) && !LIST_MARKER.is_match(before) {
             cuts.push(cut);
         }
@@ -60,7 +60,9 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     let mut kept: Vec<usize> = Vec::with_capacity(cuts.len());
     let mut piece_start = 0;
     for cut in cuts {
-        let piece = text[piece_start..cut].trim_end();
+        // Only the end of a piece decides whether it ends a sentence; looking at its tail
+        // keeps the work linear however many cuts are glued into one piece.
+        let piece = tail(text[piece_start..cut].trim_end());
         let next = text[cut..].trim_start();
         let next_starts_name = next
             .chars()
@@ -89,6 +91,24 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
         start = end;
     }
     out
+}
+
+/// The last few dozen bytes of a piece (on a character boundary), with the whole piece
+/// when it is short: a piece that is only a list marker must still look like one.
+fn tail(piece: &str) -> &str {
+    const TAIL: usize = 48;
+    if piece.len() <= TAIL {
+        return piece;
+    }
+    let mut start = piece.len() - TAIL;
+    while !piece.is_char_boundary(start) {
+        start += 1;
+    }
+    // Start at a word boundary so "e.g." is not cut to "g.".
+    match piece[start..].find(char::is_whitespace) {
+        Some(space) => &piece[start + space..],
+        None => &piece[start..],
+    }
 }
 
 /// "No." ends a sentence unless a number follows; "St." unless a name follows.

@@ -78,7 +78,11 @@ impl Inputs {
             inputs.roots.push(display_path(path));
             match std::fs::metadata(path) {
                 Ok(meta) if meta.is_dir() => inputs.walk(path, &mut seen_dirs),
-                Ok(_) => inputs.files.push(path.to_path_buf()),
+                Ok(meta) if meta.is_file() => inputs.files.push(path.to_path_buf()),
+                Ok(_) => inputs.errors.push(FileError::error(
+                    display_path(path),
+                    "not a regular file (a pipe, socket or device): not read",
+                )),
                 Err(e) => inputs.errors.push(FileError::error(
                     display_path(path),
                     format!("cannot read: {e}"),
@@ -114,19 +118,18 @@ impl Inputs {
                 if name.to_string_lossy().starts_with('.') {
                     continue;
                 }
+                let is_report = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| REPORT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
                 match std::fs::metadata(&path) {
                     Ok(meta) if meta.is_dir() => stack.push(path),
-                    Ok(_) => {
-                        let is_report =
-                            path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                                REPORT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                            });
-                        if is_report {
-                            self.files.push(path);
-                        } else {
-                            self.skipped += 1;
-                        }
-                    }
+                    Ok(_) if !is_report => self.skipped += 1,
+                    Ok(meta) if meta.is_file() => self.files.push(path),
+                    Ok(_) => self.errors.push(FileError::error(
+                        display_path(&path),
+                        "not a regular file (a pipe, socket or device): not read",
+                    )),
                     Err(e) => self.errors.push(FileError::error(
                         display_path(&path),
                         format!("cannot read: {e}"),

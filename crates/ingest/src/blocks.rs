@@ -114,8 +114,12 @@ pub(crate) fn heading_like(line: &str) -> bool {
     if line.chars().count() > 150 || line.split_whitespace().count() > 20 {
         return false;
     }
+    // A heading holds no sentence boundary ("Staff were kind. Waits were lo" is prose).
+    let has_inner_sentence = line
+        .match_indices(". ")
+        .any(|(i, _)| line[i + 2..].starts_with(char::is_uppercase));
     let last_word = trimmed.rsplit(' ').next().unwrap_or("").to_lowercase();
-    !CONNECTORS.contains(&last_word.as_str())
+    !has_inner_sentence && !CONNECTORS.contains(&last_word.as_str())
 }
 
 fn starts_lowercase(line: &str) -> bool {

@@ -40,8 +40,10 @@ pub use cqc::{QualityStatement, QUALITY_STATEMENTS};
 pub use decode::{decode, Decoded};
 pub use sentences::split_sentences;
 
-/// Largest input accepted by default (bytes); see [`ParseOptions::max_bytes`].
-pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Largest input accepted by default (bytes); see [`ParseOptions::max_bytes`]. Report
+/// pages are tens of kilobytes and whole reports a few megabytes; the limit keeps one
+/// stray huge file from exhausting memory.
+pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// How the input was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

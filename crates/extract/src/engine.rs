@@ -73,6 +73,28 @@ pub struct RuleSet {
     fingerprint: String,
 }
 
+/// Rewrite `\b` as the ASCII word boundary `(?-u:\b)`: findings are English prose, and
+/// the Unicode boundary forces the regex engine off its fast DFA onto the slow PikeVM.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Matches kept per sentence (see [`RuleSet::tag`]).
 const MAX_MATCHES: usize = 1_000;
 /// A negation reaches at most four words, and never further than this many bytes.
@@ -156,7 +178,8 @@ impl RuleSet {
                 }
                 Kind::Regex => {
                     for pattern in &rule.patterns {
-                        let regex = regex::RegexBuilder::new(pattern)
+                        let pattern = ascii_word_boundaries(pattern);
+                        let regex = regex::RegexBuilder::new(&pattern)
                             .case_insensitive(true)
                             .size_limit(1 << 20)
                             .build()
@@ -165,7 +188,7 @@ impl RuleSet {
                                 line: 1,
                                 message: format!("bad regex {pattern:?}: {e}"),
                             })?;
-                        patterns.push(pattern.clone());
+                        patterns.push(pattern);
                         regexes.push((index, regex));
                     }
                 }
@@ -183,6 +206,9 @@ impl RuleSet {
         let regex_set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
             .size_limit(8 << 20)
+            // Room for the lazy DFA of all patterns together, so the set never falls back
+            // to the PikeVM.
+            .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| RuleError {
                 file: "<rules>".into(),

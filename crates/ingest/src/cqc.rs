@@ -71,12 +71,28 @@ impl QualityStatement {
     /// Find a quality statement by its title in any of the forms pages use
     /// ("lead"/"live", "co-ordinated"/"coordinated", case, punctuation), or by slug.
     pub fn find(title_or_slug: &str) -> Option<&'static QualityStatement> {
+        if title_or_slug.len() > MAX_KEY_BYTES {
+            return None; // titles are short; a paragraph is never one
+        }
         let key = match_key(title_or_slug);
         QUALITY_STATEMENTS
             .iter()
-            .find(|qs| match_key(qs.title) == key || qs.slug == title_or_slug)
+            .zip(TITLE_KEYS.iter())
+            .find(|(qs, title)| **title == key || qs.slug == title_or_slug)
+            .map(|(qs, _)| qs)
     }
 }
+
+/// Blocks longer than this are prose: no title, heading or marker is compared with them.
+const MAX_KEY_BYTES: usize = 120;
+
+/// The match keys of the nine titles, computed once.
+static TITLE_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    QUALITY_STATEMENTS
+        .iter()
+        .map(|qs| match_key(qs.title))
+        .collect()
+});
 
 const SCORE_LABELS: [&str; 4] = [
     "1 - Evidence shows significant shortfalls",
@@ -101,20 +117,37 @@ fn canonical_rating(word: &str) -> Option<&'static str> {
         .find(|r| r.eq_ignore_ascii_case(word.trim()))
 }
 
-/// Lowercase, straight quotes, unified spellings, letters and digits only.
+/// Lowercase, straight quotes, unified spellings, letters and digits only, words joined
+/// by single spaces.
 fn match_key(text: &str) -> String {
-    let lower = text
-        .to_lowercase()
-        .replace(['’', '‘'], "'")
-        .replace("co-ordinat", "coordinat")
-        .replace("maximize", "maximise")
-        .replace(" lead healthier", " live healthier")
-        .replace('&', "and");
-    lower
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        let c = if matches!(c, '’' | '‘') { '\'' } else { c };
+        if c == '&' {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.push_str("and");
+            pending_space = true;
+        } else if c.is_alphanumeric() || c == '\'' {
+            if pending_space && !key.is_empty() {
+                key.push(' ');
+            }
+            pending_space = false;
+            key.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    // Spelling variants pages use.
+    if key.contains("co ordinat") || key.contains("maximize") || key.contains(" lead healthier") {
+        key = key
+            .replace("co ordinat", "coordinat")
+            .replace("maximize", "maximise")
+            .replace(" lead healthier", " live healthier");
+    }
+    key
 }
 
 static TITLE_LINE: LazyLock<Regex> =
@@ -208,7 +241,14 @@ fn title_council(view: &View) -> Option<String> {
 fn view<'a>(text: &'a str, blocks: &'a [Block]) -> View<'a> {
     let keys = blocks
         .iter()
-        .map(|b| match_key(&text[b.start..b.end]))
+        .map(|b| {
+            let block = &text[b.start..b.end];
+            if block.len() <= MAX_KEY_BYTES {
+                match_key(block)
+            } else {
+                String::new()
+            }
+        })
         .collect();
     View { text, blocks, keys }
 }

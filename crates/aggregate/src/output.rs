@@ -5,7 +5,7 @@
 use crate::councils::Council;
 use crate::inputs::FileError;
 use crate::run::{sentence_id, RunError, Tagged};
-use extract::Tags;
+use extract::{RuleSet, Tags};
 use ingest::Document;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -240,6 +240,31 @@ pub(crate) fn share(numerator: usize, denominator: usize) -> String {
     }
 }
 
+/// One line of findings.jsonl.
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    sentence_id: &'a str,
+    path: &'a str,
+    start: usize,
+    end: usize,
+    polarity: &'a str,
+    themes: &'a [&'static str],
+    evidence_source: &'a str,
+    matches: Vec<JsonMatch<'a>>,
+}
+
+/// One rule match in findings.jsonl.
+#[derive(serde::Serialize)]
+struct JsonMatch<'a> {
+    rule: &'a str,
+    start: Option<usize>,
+    end: Option<usize>,
+    text: &'a str,
+    negated: bool,
+    aim: bool,
+    page: bool,
+}
+
 /// The per-sentence outputs, streamed as documents arrive.
 pub struct Outputs {
     reports: StagedCsv,
@@ -262,6 +287,7 @@ impl Outputs {
         &mut self,
         tagged: &Tagged,
         council: Option<&Council>,
+        rules: &RuleSet,
     ) -> Result<(), RunError> {
         let doc = &tagged.document;
         let counts = crate::stats::polarity_counts(&tagged.tags);
@@ -318,7 +344,7 @@ impl Outputs {
                 row.tags.polarity.as_str(),
                 &row.tags.themes.join(";"),
                 row.tags.evidence.as_str(),
-                &row.tags.rules.join(";"),
+                &row.tags.rule_ids(rules).join(";"),
                 row.text(),
             ])?;
             for theme in &row.tags.themes {
@@ -334,33 +360,30 @@ impl Outputs {
                     row.text(),
                 ])?;
             }
-            let matches: Vec<serde_json::Value> = row
-                .tags
-                .matches
-                .iter()
-                .map(|m| {
-                    serde_json::json!({
-                        "rule": m.rule_id,
-                        "start": (!m.page).then_some(row.start + m.start),
-                        "end": (!m.page).then_some(row.start + m.end),
-                        "text": m.text,
-                        "negated": m.negated,
-                        "aim": m.aim,
-                        "page": m.page,
+            let line = JsonLine {
+                sentence_id: &id,
+                path: &doc.path,
+                start: row.start,
+                end: row.end,
+                polarity: row.tags.polarity.as_str(),
+                themes: &row.tags.themes,
+                evidence_source: row.tags.evidence.as_str(),
+                matches: row
+                    .tags
+                    .matches
+                    .iter()
+                    .map(|m| JsonMatch {
+                        rule: &rules.rules()[m.rule].id,
+                        start: (!m.page).then_some(row.start + m.start),
+                        end: (!m.page).then_some(row.start + m.end),
+                        text: &row.text()[m.start..m.end],
+                        negated: m.negated,
+                        aim: m.aim,
+                        page: m.page,
                     })
-                })
-                .collect();
-            let line = serde_json::json!({
-                "sentence_id": id,
-                "path": doc.path,
-                "start": row.start,
-                "end": row.end,
-                "polarity": row.tags.polarity.as_str(),
-                "themes": row.tags.themes,
-                "evidence_source": row.tags.evidence.as_str(),
-                "matches": matches,
-            });
-            let mut bytes = serde_json::to_vec(&line).expect("JSON values serialise");
+                    .collect(),
+            };
+            let mut bytes = serde_json::to_vec(&line).expect("JSON lines serialise");
             bytes.push(b'\n');
             self.matches.write_all(&bytes)?;
         }

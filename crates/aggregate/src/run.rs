@@ -171,7 +171,7 @@ pub fn run(
                         });
                         summary.documents += 1;
                         summary.sentences += tagged.tags.len();
-                        outputs.write_document(&tagged, council)?;
+                        outputs.write_document(&tagged, council, rules)?;
                         stats.push(DocStats::new(&tagged, council));
                     }
                 }

@@ -294,7 +294,7 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, pag
         let place = if m.page {
             "implied by the page".to_string()
         } else {
-            format!("{:?} at {}..{}", m.text, m.start, m.end)
+            format!("{:?} at {}..{}", &text[m.start..m.end], m.start, m.end)
         };
         let note = match (m.negated, m.aim) {
             (_, true) => " (aim, not counted)",

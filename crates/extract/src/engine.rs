@@ -7,15 +7,13 @@ use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::path::Path;
 
 /// One match of one rule in a sentence.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {
     /// Index into [`RuleSet::rules`].
-    #[serde(skip)]
     pub rule: usize,
-    pub rule_id: String,
+    /// Byte span in the sentence.
     pub start: usize,
     pub end: usize,
-    pub text: String,
     /// A strength or shortfall cue turned round by a negation before it.
     pub negated: bool,
     /// A cue after a goal signal in its clause ("to ensure ..."): it describes an aim,
@@ -35,19 +33,31 @@ pub struct Context<'a> {
 }
 
 /// The tags of one sentence.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tags {
     pub polarity: Polarity,
     /// Theme ids, sorted, without repeats.
     pub themes: Vec<&'static str>,
     pub evidence: EvidenceSource,
-    /// Ids of the rules that fired, sorted, without repeats.
-    pub rules: Vec<String>,
+    /// The rules that fired (indices into [`RuleSet::rules`]), without repeats; see
+    /// [`Tags::rule_ids`].
+    pub rules: Vec<usize>,
     /// Every match that fired, in sentence order.
     pub matches: Vec<Match>,
 }
 
 impl Tags {
+    /// The ids of the rules that fired, sorted.
+    pub fn rule_ids<'a>(&self, rules: &'a RuleSet) -> Vec<&'a str> {
+        let mut ids: Vec<&str> = self
+            .rules
+            .iter()
+            .map(|&i| rules.rules[i].id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// Tags that carry only a polarity: context for [`RuleSet::tag`] when all that is
     /// known of the sentence before is its polarity.
     pub fn with_polarity(polarity: Polarity) -> Tags {
@@ -394,10 +404,8 @@ impl RuleSet {
             .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, &clauses, &mut unless_cache))
             .map(|&(start, end, rule)| Match {
                 rule,
-                rule_id: self.rules[rule].id.clone(),
                 start,
                 end,
-                text: text[start..end].to_string(),
                 negated: false,
                 aim: false,
                 page: false,
@@ -572,10 +580,8 @@ impl RuleSet {
                     themes.push(theme);
                     matches.push(Match {
                         rule: index,
-                        rule_id: rule.id.clone(),
                         start: 0,
                         end: 0,
-                        text: String::new(),
                         negated: false,
                         aim: false,
                         page: true,
@@ -590,8 +596,8 @@ impl RuleSet {
             .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))
             .min_by_key(|(start, _)| *start)
             .map_or(EvidenceSource::None, |(_, e)| e);
-        let mut rules: Vec<String> = matches.iter().map(|m| m.rule_id.clone()).collect();
-        rules.sort();
+        let mut rules: Vec<usize> = matches.iter().map(|m| m.rule).collect();
+        rules.sort_unstable();
         rules.dedup();
         Tags {
             polarity,

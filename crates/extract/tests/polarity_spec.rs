@@ -243,5 +243,8 @@ fn the_page_implies_themes() {
         },
     );
     assert!(tags.themes.contains(&"safeguarding"));
-    assert!(tags.matches.iter().any(|m| m.page && m.rule_id == "T112"));
+    assert!(tags
+        .matches
+        .iter()
+        .any(|m| m.page && rules.rules()[m.rule].id == "T112"));
 }

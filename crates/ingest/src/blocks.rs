@@ -71,23 +71,37 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
 /// Normalise one line: unify spaces, drop invisible characters and stray markup, collapse
 /// whitespace, trim.
 pub(crate) fn normalise_line(line: &str) -> String {
-    let cleaned: String = line
-        .chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
-            )
-        })
-        .map(|c| {
-            if c.is_whitespace() || c.is_control() {
-                ' '
-            } else {
-                c
+    // One pass: drop invisible characters, turn every space or control character into a
+    // single space, trim.
+    let mut out = String::with_capacity(line.len());
+    let mut space = false;
+    for c in line.chars() {
+        if matches!(
+            c,
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+        ) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
             }
-        })
-        .collect();
-    let cleaned = STRAY_MARKUP.replace_all(&cleaned, " ");
+            space = false;
+            out.push(c);
+        }
+    }
+    // The rare lines with markup debris or "Page last updated" go through the regexes.
+    let has_markup = out.contains('>');
+    let has_updated = out
+        .as_bytes()
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"updated"));
+    if !has_markup && !has_updated {
+        return out;
+    }
+    let cleaned = STRAY_MARKUP.replace_all(&out, " ");
     let cleaned = PAGE_LAST_UPDATED.replace_all(&cleaned, " ");
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }

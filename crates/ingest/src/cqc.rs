@@ -74,11 +74,19 @@ impl QualityStatement {
         if title_or_slug.len() > MAX_KEY_BYTES {
             return None; // titles are short; a paragraph is never one
         }
-        let key = match_key(title_or_slug);
+        QualityStatement::find_key(&match_key(title_or_slug)).or_else(|| {
+            QUALITY_STATEMENTS
+                .iter()
+                .find(|qs| qs.slug == title_or_slug)
+        })
+    }
+
+    /// Find a quality statement by a block's match key (see `match_key`).
+    fn find_key(key: &str) -> Option<&'static QualityStatement> {
         QUALITY_STATEMENTS
             .iter()
             .zip(TITLE_KEYS.iter())
-            .find(|(qs, title)| **title == key || qs.slug == title_or_slug)
+            .find(|(_, title)| *title == key)
             .map(|(qs, _)| qs)
     }
 }
@@ -264,7 +272,7 @@ fn page_starts(view: &View) -> Vec<usize> {
     let mut in_overview = false;
     for i in 0..n {
         let key = view.key(i);
-        let qs_page = QualityStatement::find(view.text(i)).is_some()
+        let qs_page = QualityStatement::find_key(view.key(i)).is_some()
             && (((i + 1)..n.min(i + 5)).any(|j| SCORE_LABEL.is_match(view.text(j)))
                 || ((i + 1)..n.min(i + 9)).any(|j| {
                     let k = view.key(j);
@@ -367,7 +375,7 @@ pub(crate) fn recognise(
 
     // Quality statement title followed closely by a score or its label.
     let qs_with_score = (0..n).find_map(|i| {
-        let qs = QualityStatement::find(view.text(i))?;
+        let qs = QualityStatement::find_key(view.key(i))?;
         let window = (i + 1)..n.min(i + 5);
         let score_at = window.clone().find(|&j| SCORE_LINE.is_match(view.text(j)));
         let label_at = window.clone().find(|&j| SCORE_LABEL.is_match(view.text(j)));
@@ -421,10 +429,10 @@ pub(crate) fn recognise(
             .unwrap_or(n)
     } else if let (true, Some(title_at)) = (
         has_framework,
-        (0..n).find(|&i| QualityStatement::find(view.text(i)).is_some()),
+        (0..n).find(|&i| QualityStatement::find_key(view.key(i)).is_some()),
     ) {
         doc.kind = PageKind::QualityStatement;
-        doc.quality_statement = QualityStatement::find(view.text(title_at));
+        doc.quality_statement = QualityStatement::find_key(view.key(title_at));
         quality_statement_findings_start(&view, &mut doc, title_at + 1)
     } else {
         // Not a CQC page: everything after a title line is prose.

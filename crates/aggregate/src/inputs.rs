@@ -89,7 +89,8 @@ impl Inputs {
                 )),
             }
         }
-        inputs.files.sort();
+        // Path order as text, the order rows and problems are written in.
+        inputs.files.sort_by_cached_key(|p| display_path(p));
         inputs.files.dedup();
         inputs.errors.sort_by(|a, b| a.path.cmp(&b.path));
         inputs

@@ -3,7 +3,7 @@
 //! file in the folder is touched.
 
 use crate::councils::Council;
-use crate::inputs::FileError;
+use crate::inputs::{FileError, Level};
 use crate::run::{sentence_id, RunError, Tagged};
 use extract::{RuleSet, Tags};
 use ingest::Document;
@@ -399,11 +399,63 @@ impl Outputs {
     }
 }
 
-/// Write errors.csv: `path, level, error`, errors and warnings sorted by path.
-pub fn write_errors(dir: &Path, errors: &[FileError]) -> Result<(), RunError> {
-    let mut csv = StagedCsv::create(dir, "errors.csv", &["path", "level", "error"])?;
-    for e in errors {
-        csv.row([e.path.as_str(), e.level.as_str(), e.error.as_str()])?;
+/// errors.csv (`path, level, error`), written as problems arrive in path order, with the
+/// problems found while walking the inputs merged in by path.
+pub struct ErrorsCsv {
+    csv: StagedCsv,
+    walk: std::vec::IntoIter<FileError>,
+    next_walk: Option<FileError>,
+    errors: usize,
+    warnings: usize,
+}
+
+impl ErrorsCsv {
+    pub fn create(dir: &Path, walk_errors: &[FileError]) -> Result<ErrorsCsv, RunError> {
+        let mut walk = walk_errors.to_vec();
+        walk.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut walk = walk.into_iter();
+        let next_walk = walk.next();
+        Ok(ErrorsCsv {
+            csv: StagedCsv::create(dir, "errors.csv", &["path", "level", "error"])?,
+            walk,
+            next_walk,
+            errors: 0,
+            warnings: 0,
+        })
     }
-    csv.commit()
+
+    fn write(&mut self, e: &FileError) -> Result<(), RunError> {
+        match e.level {
+            Level::Error => self.errors += 1,
+            Level::Warning => self.warnings += 1,
+        }
+        self.csv
+            .row([e.path.as_str(), e.level.as_str(), e.error.as_str()])
+    }
+
+    /// Write the walk problems that sort before `path`.
+    fn flush_walk(&mut self, path: Option<&str>) -> Result<(), RunError> {
+        while let Some(e) = self.next_walk.take() {
+            if path.is_some_and(|p| e.path.as_str() > p) {
+                self.next_walk = Some(e);
+                break;
+            }
+            self.write(&e)?;
+            self.next_walk = self.walk.next();
+        }
+        Ok(())
+    }
+
+    pub fn push(&mut self, e: &FileError) -> Result<(), RunError> {
+        self.flush_walk(Some(&e.path))?;
+        self.write(e)
+    }
+
+    /// Write the rest, rename into place, and return (errors, warnings).
+    pub fn commit(mut self) -> Result<(usize, usize), RunError> {
+        self.flush_walk(None)?;
+        let counts = (self.errors, self.warnings);
+        self.csv.commit()?;
+        Ok(counts)
+    }
 }

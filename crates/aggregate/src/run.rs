@@ -1,9 +1,9 @@
 //! The corpus run: parallel per file, ordered output, atomic writes.
 
 use crate::councils::{Council, Councils};
-use crate::inputs::{display_path, FileError, Inputs, Level};
-use crate::output::{write_errors, Outputs, StagedFile};
-use crate::stats::{write_aggregates, DocStats};
+use crate::inputs::{display_path, FileError, Inputs};
+use crate::output::{ErrorsCsv, Outputs, StagedFile};
+use crate::stats::{write_aggregates, Aggregator};
 use extract::{Context, RuleSet};
 use ingest::{Document, PageKind, ParseOptions};
 use rayon::prelude::*;
@@ -153,8 +153,10 @@ pub fn run(
         skipped: inputs.skipped,
         ..Summary::default()
     };
-    let mut problems: Vec<FileError> = inputs.errors.clone();
-    let mut stats: Vec<DocStats> = Vec::new();
+    // Problems are written as they arrive (files come in path order), merged with the
+    // problems found while walking the inputs.
+    let mut problems = ErrorsCsv::create(out_dir, &inputs.errors)?;
+    let mut aggregator = Aggregator::default();
     let mut done = 0;
     for batch in inputs.files.chunks(options.batch.max(1)) {
         let results: Vec<Result<Vec<Tagged>, FileError>> = batch
@@ -165,28 +167,28 @@ pub fn run(
             match result {
                 Ok(pages) => {
                     for tagged in pages {
-                        let council = resolve_council(&tagged.document).unwrap_or_else(|warning| {
-                            problems.push(warning);
-                            None
-                        });
+                        let council = match resolve_council(&tagged.document) {
+                            Ok(council) => council,
+                            Err(warning) => {
+                                problems.push(&warning)?;
+                                None
+                            }
+                        };
                         summary.documents += 1;
                         summary.sentences += tagged.tags.len();
                         outputs.write_document(&tagged, council, rules)?;
-                        stats.push(DocStats::new(&tagged, council));
+                        aggregator.add(&tagged, council);
                     }
                 }
-                Err(e) => problems.push(e),
+                Err(e) => problems.push(&e)?,
             }
         }
         done += batch.len();
         progress(done);
     }
-    problems.sort_by(|a, b| (&a.path, a.level, &a.error).cmp(&(&b.path, b.level, &b.error)));
-    summary.errors = problems.iter().filter(|p| p.level == Level::Error).count();
-    summary.warnings = problems.len() - summary.errors;
     outputs.commit()?;
-    write_errors(out_dir, &problems)?;
-    write_aggregates(out_dir, &stats)?;
+    (summary.errors, summary.warnings) = problems.commit()?;
+    write_aggregates(out_dir, aggregator)?;
     summary.seconds = started.elapsed().as_secs_f64();
     write_run_json(out_dir, inputs, rules, &summary)?;
     Ok(summary)

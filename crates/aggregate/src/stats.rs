@@ -1,6 +1,6 @@
-//! Per-document counts kept through a run, and the council, council x theme and theme
-//! datasets built from them at the end. Only counts are kept, never sentences, so memory
-//! grows with the number of documents, not with their text.
+//! Counts kept through a run, and the council, council x theme and theme datasets built
+//! from them at the end. Only counts are kept, grouped by council, folder and date, so
+//! memory grows with the number of assessments, not with pages, sentences or text.
 
 use crate::councils::Council;
 use crate::output::{opt, share, StagedCsv};
@@ -41,72 +41,7 @@ fn shortfall_share(c: &Counts) -> String {
     share(c[1] + c[2], c[0] + c[1] + c[2])
 }
 
-/// What a run keeps of one document.
-#[derive(Debug, Clone)]
-pub struct DocStats {
-    pub folder: String,
-    pub kind: PageKind,
-    /// Canonical council (from the table) when the page's name resolves.
-    pub council: Option<&'static Council>,
-    /// The name as the page writes it.
-    pub council_name: Option<String>,
-    pub published: Option<String>,
-    pub qs_slug: Option<&'static str>,
-    pub score: Option<u8>,
-    pub overall_rating: Option<&'static str>,
-    pub overall_percent: Option<u8>,
-    pub listed_scores: Vec<(&'static str, u8)>,
-    pub counts: Counts,
-    /// Per theme (index into [`THEMES`]): sentences by polarity.
-    pub themes: [Counts; THEMES.len()],
-}
-
-impl DocStats {
-    pub fn new(tagged: &Tagged, council: Option<&'static Council>) -> DocStats {
-        let doc = &tagged.document;
-        let mut themes = [[0; 4]; THEMES.len()];
-        for t in &tagged.tags {
-            for theme in &t.themes {
-                if let Some(i) = THEMES.iter().position(|x| x == theme) {
-                    themes[i][slot(t.polarity)] += 1;
-                }
-            }
-        }
-        let path = doc.path.split('#').next().unwrap_or(&doc.path);
-        DocStats {
-            folder: std::path::Path::new(path)
-                .parent()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            kind: doc.kind,
-            council,
-            council_name: doc.council.clone(),
-            published: doc.published.clone(),
-            qs_slug: doc.quality_statement.map(|q| q.slug),
-            score: doc.score,
-            overall_rating: doc.overall_rating,
-            overall_percent: doc.overall_percent,
-            listed_scores: doc
-                .listed_scores
-                .iter()
-                .map(|l| (l.quality_statement.slug, l.score))
-                .collect(),
-            counts: polarity_counts(&tagged.tags),
-            themes,
-        }
-    }
-
-    /// The council this document aggregates under: its GSS code, or its name as written.
-    fn council_key(&self) -> Option<String> {
-        match (self.council, &self.council_name) {
-            (Some(c), _) => Some(c.gss_code.clone()),
-            (None, Some(name)) => Some(format!("name:{name}")),
-            (None, None) => None,
-        }
-    }
-}
-
-/// One council assessment: the pages of one council with one publication date.
+/// The pages of one council in one folder with one publication date (or none), counted.
 #[derive(Debug, Default)]
 struct Assessment {
     council: Option<&'static Council>,
@@ -130,70 +65,131 @@ impl Assessment {
     fn gss(&self) -> &str {
         self.council.map_or("", |c| c.gss_code.as_str())
     }
+
+    /// Fold another group of the same council into this one.
+    fn merge(&mut self, other: Assessment) {
+        self.documents += other.documents;
+        add(&mut self.counts, &other.counts);
+        for (total, c) in self.themes.iter_mut().zip(&other.themes) {
+            add(total, c);
+        }
+        for (slug, c) in other.per_qs {
+            add(self.per_qs.entry(slug).or_default(), &c);
+        }
+        for (slug, score) in other.scores {
+            self.scores.entry(slug).or_insert(score);
+        }
+        for (slug, score) in other.listed {
+            self.listed.entry(slug).or_insert(score);
+        }
+        self.overall_rating = self.overall_rating.or(other.overall_rating);
+        self.overall_percent = self.overall_percent.or(other.overall_percent);
+    }
 }
 
-/// Group documents into assessments. A page with no date of its own (QS pages) takes the
-/// date of the summary or overview of the same council in its folder, or the council's
-/// only date in the corpus; pages of one council with different dates are different
-/// assessments.
-fn assessments(docs: &[DocStats]) -> Vec<Assessment> {
-    let mut dates_by_folder: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let mut dates_by_council: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for d in docs {
-        if let (Some(key), Some(date)) = (d.council_key(), &d.published) {
-            for list in [
-                dates_by_folder
-                    .entry((key.clone(), d.folder.clone()))
-                    .or_default(),
-                dates_by_council.entry(key).or_default(),
-            ] {
-                if !list.contains(date) {
-                    list.push(date.clone());
-                }
-            }
-        }
-    }
-    let only = |dates: Option<&Vec<String>>| dates.filter(|d| d.len() == 1).map(|d| d[0].clone());
-    let mut groups: BTreeMap<(String, String), Assessment> = BTreeMap::new();
-    for d in docs {
-        let Some(key) = d.council_key() else { continue };
-        let date = d
-            .published
-            .clone()
-            .or_else(|| only(dates_by_folder.get(&(key.clone(), d.folder.clone()))))
-            .or_else(|| only(dates_by_council.get(&key)))
+/// (council key, folder, published date if the page states one)
+type GroupKey = (String, String, Option<String>);
+
+/// Counts documents into groups as they stream past; only counts are kept, one group per
+/// council, folder and date, so memory follows the number of assessments, not of pages
+/// or sentences.
+#[derive(Default)]
+pub struct Aggregator {
+    groups: BTreeMap<GroupKey, Assessment>,
+}
+
+impl Aggregator {
+    pub fn add(&mut self, tagged: &Tagged, council: Option<&'static Council>) {
+        let doc = &tagged.document;
+        let key = match (council, &doc.council) {
+            (Some(c), _) => c.gss_code.clone(),
+            (None, Some(name)) => format!("name:{name}"),
+            (None, None) => return, // no council: nothing to aggregate under
+        };
+        let path = doc.path.split('#').next().unwrap_or(&doc.path);
+        let folder = Path::new(path)
+            .parent()
+            .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let a = groups
-            .entry((key, date.clone()))
+        let group = self
+            .groups
+            .entry((key, folder, doc.published.clone()))
             .or_insert_with(|| Assessment {
-                council: d.council,
-                council_name: d.council_name.clone().unwrap_or_default(),
-                published: date,
+                council,
+                council_name: doc.council.clone().unwrap_or_default(),
+                published: doc.published.clone().unwrap_or_default(),
                 themes: vec![[0; 4]; THEMES.len()],
                 ..Assessment::default()
             });
-        a.documents += 1;
-        add(&mut a.counts, &d.counts);
-        for (total, c) in a.themes.iter_mut().zip(&d.themes) {
-            add(total, c);
-        }
-        if let Some(slug) = d.qs_slug {
-            add(a.per_qs.entry(slug).or_default(), &d.counts);
-            if let Some(score) = d.score {
-                a.scores.entry(slug).or_insert(score);
+        let counts = polarity_counts(&tagged.tags);
+        group.documents += 1;
+        add(&mut group.counts, &counts);
+        for t in &tagged.tags {
+            for theme in &t.themes {
+                if let Some(i) = THEMES.iter().position(|x| x == theme) {
+                    group.themes[i][slot(t.polarity)] += 1;
+                }
             }
         }
-        for (slug, score) in &d.listed_scores {
-            a.listed.entry(slug).or_insert(*score);
+        if let Some(qs) = doc.quality_statement {
+            add(group.per_qs.entry(qs.slug).or_default(), &counts);
+            if let Some(score) = doc.score {
+                group.scores.entry(qs.slug).or_insert(score);
+            }
         }
-        if d.kind == PageKind::Summary {
-            a.overall_rating = a.overall_rating.or(d.overall_rating);
-            a.overall_percent = a.overall_percent.or(d.overall_percent);
+        for l in &doc.listed_scores {
+            group
+                .listed
+                .entry(l.quality_statement.slug)
+                .or_insert(l.score);
+        }
+        if doc.kind == PageKind::Summary {
+            group.overall_rating = group.overall_rating.or(doc.overall_rating);
+            group.overall_percent = group.overall_percent.or(doc.overall_percent);
         }
     }
-    let mut list: Vec<Assessment> = groups.into_values().collect();
-    list.sort_by(|a, b| (a.name(), &a.published).cmp(&(b.name(), &b.published)));
-    list
+
+    /// Merge the groups into assessments. A group with no date of its own (QS pages)
+    /// takes the date of the summary or overview of the same council in its folder, or
+    /// the council's only date in the corpus; groups of one council with different dates
+    /// are different assessments.
+    fn finish(self) -> Vec<Assessment> {
+        let mut dates_by_folder: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        let mut dates_by_council: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (council, folder, date) in self.groups.keys() {
+            if let Some(date) = date {
+                for list in [
+                    dates_by_folder
+                        .entry((council.clone(), folder.clone()))
+                        .or_default(),
+                    dates_by_council.entry(council.clone()).or_default(),
+                ] {
+                    if !list.contains(date) {
+                        list.push(date.clone());
+                    }
+                }
+            }
+        }
+        let only =
+            |dates: Option<&Vec<String>>| dates.filter(|d| d.len() == 1).map(|d| d[0].clone());
+        let mut assessments: BTreeMap<(String, String), Assessment> = BTreeMap::new();
+        for ((council, folder, date), mut group) in self.groups {
+            let date = date
+                .or_else(|| only(dates_by_folder.get(&(council.clone(), folder.clone()))))
+                .or_else(|| only(dates_by_council.get(&council)))
+                .unwrap_or_default();
+            match assessments.entry((council, date.clone())) {
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(group),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    group.published = date;
+                    e.insert(group);
+                }
+            }
+        }
+        let mut list: Vec<Assessment> = assessments.into_values().collect();
+        list.sort_by(|a, b| (a.name(), &a.published).cmp(&(b.name(), &b.published)));
+        list
+    }
 }
 
 /// Weighted log-odds of a theme for one council against the rest of the corpus, with an
@@ -278,8 +274,8 @@ pub const THEME_COLUMNS: &[&str] = &[
 ];
 
 /// Write councils.csv, council_themes.csv and themes.csv.
-pub fn write_aggregates(dir: &Path, docs: &[DocStats]) -> Result<(), RunError> {
-    let list = assessments(docs);
+pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunError> {
+    let list = aggregator.finish();
 
     let columns = council_columns();
     let header: Vec<&str> = columns.iter().map(String::as_str).collect();

@@ -265,44 +265,38 @@ struct JsonMatch<'a> {
     page: bool,
 }
 
-/// The per-sentence outputs, streamed as documents arrive.
-pub struct Outputs {
-    reports: StagedCsv,
-    sentences: StagedCsv,
-    findings: StagedCsv,
-    matches: StagedFile,
+/// One document's rows, rendered (in a worker thread) to the bytes of each file.
+#[derive(Default)]
+pub struct Rendered {
+    reports: Vec<u8>,
+    sentences: Vec<u8>,
+    findings: Vec<u8>,
+    jsonl: Vec<u8>,
 }
 
-impl Outputs {
-    pub fn create(dir: &Path) -> Result<Outputs, RunError> {
-        Ok(Outputs {
-            reports: StagedCsv::create(dir, "reports.csv", REPORT_COLUMNS)?,
-            sentences: StagedCsv::create(dir, "sentences.csv", SENTENCE_COLUMNS)?,
-            findings: StagedCsv::create(dir, "findings.csv", FINDING_COLUMNS)?,
-            matches: StagedFile::create(dir, "findings.jsonl")?,
-        })
-    }
+fn csv_bytes(rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    rows(&mut writer).expect("writing CSV to memory cannot fail");
+    writer.into_inner().expect("flushing CSV to memory cannot fail")
+}
 
-    pub fn write_document(
-        &mut self,
-        tagged: &Tagged,
-        council: Option<&Council>,
-        rules: &RuleSet,
-    ) -> Result<(), RunError> {
-        let doc = &tagged.document;
-        let counts = crate::stats::polarity_counts(&tagged.tags);
-        let [s, f, m, n] = counts;
-        let listed = doc
-            .listed_scores
-            .iter()
-            .map(|l| format!("{}={}", l.quality_statement.slug, l.score))
-            .collect::<Vec<_>>()
-            .join(";");
-        let qs = doc.quality_statement;
-        let council_name = opt(doc.council.as_deref());
-        let gss = opt(council.map(|c| c.gss_code.as_str()));
-        let qs_title = opt(qs.map(|q| q.title));
-        self.reports.row([
+/// Render one document's rows of reports.csv, sentences.csv, findings.csv and
+/// findings.jsonl.
+pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Rendered {
+    let doc = &tagged.document;
+    let [s, f, m, n] = crate::stats::polarity_counts(&tagged.tags);
+    let listed = doc
+        .listed_scores
+        .iter()
+        .map(|l| format!("{}={}", l.quality_statement.slug, l.score))
+        .collect::<Vec<_>>()
+        .join(";");
+    let qs = doc.quality_statement;
+    let council_name = opt(doc.council.as_deref());
+    let gss = opt(council.map(|c| c.gss_code.as_str()));
+    let qs_title = opt(qs.map(|q| q.title));
+    let reports = csv_bytes(|w| {
+        w.write_record([
             doc.path.clone(),
             doc.kind.to_string(),
             council_name.clone(),
@@ -326,11 +320,13 @@ impl Outputs {
             n.to_string(),
             share(f + m, s + f + m),
             listed,
-        ])?;
-
-        for row in sentence_rows(tagged) {
-            let id = row.id();
-            self.sentences.row([
+        ])
+    });
+    let rows = sentence_rows(tagged);
+    let ids: Vec<String> = rows.iter().map(SentenceRow::id).collect();
+    let sentences = csv_bytes(|w| {
+        for (row, id) in rows.iter().zip(&ids) {
+            w.write_record([
                 id.as_str(),
                 doc.path.as_str(),
                 council_name.as_str(),
@@ -347,8 +343,13 @@ impl Outputs {
                 &row.tags.rule_ids(rules).join(";"),
                 row.text(),
             ])?;
+        }
+        Ok(())
+    });
+    let findings = csv_bytes(|w| {
+        for (row, id) in rows.iter().zip(&ids) {
             for theme in &row.tags.themes {
-                self.findings.row([
+                w.write_record([
                     id.as_str(),
                     council_name.as_str(),
                     gss.as_str(),
@@ -360,34 +361,69 @@ impl Outputs {
                     row.text(),
                 ])?;
             }
-            let line = JsonLine {
-                sentence_id: &id,
-                path: &doc.path,
-                start: row.start,
-                end: row.end,
-                polarity: row.tags.polarity.as_str(),
-                themes: &row.tags.themes,
-                evidence_source: row.tags.evidence.as_str(),
-                matches: row
-                    .tags
-                    .matches
-                    .iter()
-                    .map(|m| JsonMatch {
-                        rule: &rules.rules()[m.rule].id,
-                        start: (!m.page).then_some(row.start + m.start),
-                        end: (!m.page).then_some(row.start + m.end),
-                        text: &row.text()[m.start..m.end],
-                        negated: m.negated,
-                        aim: m.aim,
-                        page: m.page,
-                    })
-                    .collect(),
-            };
-            let mut bytes = serde_json::to_vec(&line).expect("JSON lines serialise");
-            bytes.push(b'\n');
-            self.matches.write_all(&bytes)?;
         }
         Ok(())
+    });
+    let mut jsonl = Vec::new();
+    for (row, id) in rows.iter().zip(&ids) {
+        let line = JsonLine {
+            sentence_id: id,
+            path: &doc.path,
+            start: row.start,
+            end: row.end,
+            polarity: row.tags.polarity.as_str(),
+            themes: &row.tags.themes,
+            evidence_source: row.tags.evidence.as_str(),
+            matches: row
+                .tags
+                .matches
+                .iter()
+                .map(|m| JsonMatch {
+                    rule: &rules.rules()[m.rule].id,
+                    start: (!m.page).then_some(row.start + m.start),
+                    end: (!m.page).then_some(row.start + m.end),
+                    text: &row.text()[m.start..m.end],
+                    negated: m.negated,
+                    aim: m.aim,
+                    page: m.page,
+                })
+                .collect(),
+        };
+        serde_json::to_writer(&mut jsonl, &line).expect("JSON lines serialise");
+        jsonl.push(b'\n');
+    }
+    Rendered { reports, sentences, findings, jsonl }
+}
+
+/// The per-sentence outputs, appended in input order as documents arrive.
+pub struct Outputs {
+    reports: StagedFile,
+    sentences: StagedFile,
+    findings: StagedFile,
+    matches: StagedFile,
+}
+
+fn with_header(dir: &Path, name: &str, header: &[&str]) -> Result<StagedFile, RunError> {
+    let mut file = StagedFile::create(dir, name)?;
+    file.write_all(&csv_bytes(|w| w.write_record(header)))?;
+    Ok(file)
+}
+
+impl Outputs {
+    pub fn create(dir: &Path) -> Result<Outputs, RunError> {
+        Ok(Outputs {
+            reports: with_header(dir, "reports.csv", REPORT_COLUMNS)?,
+            sentences: with_header(dir, "sentences.csv", SENTENCE_COLUMNS)?,
+            findings: with_header(dir, "findings.csv", FINDING_COLUMNS)?,
+            matches: StagedFile::create(dir, "findings.jsonl")?,
+        })
+    }
+
+    pub fn append(&mut self, rendered: &Rendered) -> Result<(), RunError> {
+        self.reports.write_all(&rendered.reports)?;
+        self.sentences.write_all(&rendered.sentences)?;
+        self.findings.write_all(&rendered.findings)?;
+        self.matches.write_all(&rendered.jsonl)
     }
 
     /// Rename the per-sentence files into place.

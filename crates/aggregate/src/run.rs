@@ -2,8 +2,8 @@
 
 use crate::councils::{Council, Councils};
 use crate::inputs::{display_path, FileError, Inputs};
-use crate::output::{ErrorsCsv, Outputs, StagedFile};
-use crate::stats::{write_aggregates, Aggregator};
+use crate::output::{render, ErrorsCsv, Outputs, Rendered, StagedFile};
+use crate::stats::{write_aggregates, Aggregator, PageCounts};
 use extract::{Context, RuleSet};
 use ingest::{Document, PageKind, ParseOptions};
 use rayon::prelude::*;
@@ -79,6 +79,35 @@ pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
         }
     }
     Tagged { document, tags }
+}
+
+/// One page, processed: its rendered rows, its counts, and a warning if any.
+struct PageResult {
+    rendered: Rendered,
+    counts: Option<PageCounts>,
+    warning: Option<FileError>,
+    sentences: usize,
+}
+
+/// Everything a worker does for one file: read, parse (a file may hold several pages),
+/// tag, resolve the council, render the rows. The writer thread only appends bytes.
+fn process_file(path: &Path, rules: &RuleSet, options: &ParseOptions) -> Result<Vec<PageResult>, FileError> {
+    let pages = process(path, rules, options)?;
+    Ok(pages
+        .into_iter()
+        .map(|tagged| {
+            let (council, warning) = match resolve_council(&tagged.document) {
+                Ok(council) => (council, None),
+                Err(warning) => (None, Some(warning)),
+            };
+            PageResult {
+                rendered: render(&tagged, council, rules),
+                counts: Aggregator::page(&tagged, council),
+                warning,
+                sentences: tagged.tags.len(),
+            }
+        })
+        .collect())
 }
 
 /// Read, parse (a file may hold several pages) and tag one file.
@@ -159,25 +188,21 @@ pub fn run(
     let mut aggregator = Aggregator::default();
     let mut done = 0;
     for batch in inputs.files.chunks(options.batch.max(1)) {
-        let results: Vec<Result<Vec<Tagged>, FileError>> = batch
-            .par_iter()
-            .map(|path| process(path, rules, &parse_options))
-            .collect();
+        let results: Vec<Result<Vec<PageResult>, FileError>> =
+            batch.par_iter().map(|path| process_file(path, rules, &parse_options)).collect();
         for result in results {
             match result {
                 Ok(pages) => {
-                    for tagged in pages {
-                        let council = match resolve_council(&tagged.document) {
-                            Ok(council) => council,
-                            Err(warning) => {
-                                problems.push(&warning)?;
-                                None
-                            }
-                        };
+                    for page in pages {
+                        if let Some(warning) = &page.warning {
+                            problems.push(warning)?;
+                        }
                         summary.documents += 1;
-                        summary.sentences += tagged.tags.len();
-                        outputs.write_document(&tagged, council, rules)?;
-                        aggregator.add(&tagged, council);
+                        summary.sentences += page.sentences;
+                        outputs.append(&page.rendered)?;
+                        if let Some(counts) = page.counts {
+                            aggregator.add(counts);
+                        }
                     }
                 }
                 Err(e) => problems.push(&e)?,

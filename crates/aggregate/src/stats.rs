@@ -90,6 +90,9 @@ impl Assessment {
 /// (council key, folder, published date if the page states one)
 type GroupKey = (String, String, Option<String>);
 
+/// One page's contribution to the council datasets (see [`Aggregator::page`]).
+pub struct PageCounts(GroupKey, Assessment);
+
 /// Counts documents into groups as they stream past; only counts are kept, one group per
 /// council, folder and date, so memory follows the number of assessments, not of pages
 /// or sentences.
@@ -99,53 +102,56 @@ pub struct Aggregator {
 }
 
 impl Aggregator {
-    pub fn add(&mut self, tagged: &Tagged, council: Option<&'static Council>) {
+    /// What one page adds (computed where the page is processed): its group and counts;
+    /// `None` for a page with no council to aggregate under.
+    pub fn page(tagged: &Tagged, council: Option<&'static Council>) -> Option<PageCounts> {
         let doc = &tagged.document;
         let key = match (council, &doc.council) {
             (Some(c), _) => c.gss_code.clone(),
             (None, Some(name)) => format!("name:{name}"),
-            (None, None) => return, // no council: nothing to aggregate under
+            (None, None) => return None,
         };
         let path = doc.path.split('#').next().unwrap_or(&doc.path);
-        let folder = Path::new(path)
-            .parent()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        let group = self
-            .groups
-            .entry((key, folder, doc.published.clone()))
-            .or_insert_with(|| Assessment {
-                council,
-                council_name: doc.council.clone().unwrap_or_default(),
-                published: doc.published.clone().unwrap_or_default(),
-                themes: vec![[0; 4]; THEMES.len()],
-                ..Assessment::default()
-            });
-        let counts = polarity_counts(&tagged.tags);
-        group.documents += 1;
-        add(&mut group.counts, &counts);
+        let folder = Path::new(path).parent().map(|p| p.display().to_string()).unwrap_or_default();
+        let mut page = Assessment {
+            council,
+            council_name: doc.council.clone().unwrap_or_default(),
+            published: doc.published.clone().unwrap_or_default(),
+            themes: vec![[0; 4]; THEMES.len()],
+            documents: 1,
+            counts: polarity_counts(&tagged.tags),
+            ..Assessment::default()
+        };
         for t in &tagged.tags {
             for theme in &t.themes {
                 if let Some(i) = THEMES.iter().position(|x| x == theme) {
-                    group.themes[i][slot(t.polarity)] += 1;
+                    page.themes[i][slot(t.polarity)] += 1;
                 }
             }
         }
         if let Some(qs) = doc.quality_statement {
-            add(group.per_qs.entry(qs.slug).or_default(), &counts);
+            page.per_qs.insert(qs.slug, page.counts);
             if let Some(score) = doc.score {
-                group.scores.entry(qs.slug).or_insert(score);
+                page.scores.insert(qs.slug, score);
             }
         }
         for l in &doc.listed_scores {
-            group
-                .listed
-                .entry(l.quality_statement.slug)
-                .or_insert(l.score);
+            page.listed.entry(l.quality_statement.slug).or_insert(l.score);
         }
         if doc.kind == PageKind::Summary {
-            group.overall_rating = group.overall_rating.or(doc.overall_rating);
-            group.overall_percent = group.overall_percent.or(doc.overall_percent);
+            page.overall_rating = doc.overall_rating;
+            page.overall_percent = doc.overall_percent;
+        }
+        Some(PageCounts((key, folder, doc.published.clone()), page))
+    }
+
+    /// Fold a page's counts into its group.
+    pub fn add(&mut self, PageCounts(key, page): PageCounts) {
+        match self.groups.entry(key) {
+            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(page),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(page);
+            }
         }
     }
 

@@ -1,9 +1,9 @@
 //! Compiled rules and the tagger.
 
-use crate::rules::{parse_rules, read_rule_dir, Kind, Rule, RuleError, Scope, Signal};
+use crate::rules::{compile_pattern, parse_rules, read_rule_dir, Kind, Rule, RuleError, Scope, Signal};
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 use std::path::Path;
 
 /// One match of one rule in a sentence.
@@ -78,31 +78,8 @@ pub struct RuleSet {
     phrases: AhoCorasick,
     /// For each automaton pattern: (rule index, whether the phrase ends with `*`).
     phrase_owner: Vec<(usize, bool)>,
-    regex_set: RegexSet,
     regexes: Vec<(usize, Regex)>,
     fingerprint: String,
-}
-
-/// Rewrite `\b` as the ASCII word boundary `(?-u:\b)`: findings are English prose, and
-/// the Unicode boundary forces the regex engine off its fast DFA onto the slow PikeVM.
-fn ascii_word_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('b') => out.push_str("(?-u:\\b)"),
-            Some(next) => {
-                out.push('\\');
-                out.push(next);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// Matches kept per sentence (see [`RuleSet::tag`]).
@@ -165,7 +142,6 @@ impl RuleSet {
     fn compile(rules: Vec<Rule>, fingerprint: String) -> Result<RuleSet, RuleError> {
         let mut phrase_list = Vec::new();
         let mut phrase_owner = Vec::new();
-        let mut patterns = Vec::new();
         let mut regexes = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             match rule.kind {
@@ -187,25 +163,21 @@ impl RuleSet {
                     }
                 }
                 Kind::Regex => {
-                    for pattern in &rule.patterns {
-                        let pattern = ascii_word_boundaries(pattern);
-                        let regex = regex::RegexBuilder::new(&pattern)
-                            .case_insensitive(true)
-                            .size_limit(1 << 20)
-                            .build()
+                    for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
+                        let regex = compile_pattern(pattern)
                             .map_err(|e| RuleError {
                                 file: rule.file.clone(),
-                                line: 1,
+                                line,
                                 message: format!("bad regex {pattern:?}: {e}"),
                             })?;
-                        patterns.push(pattern);
                         regexes.push((index, regex));
                     }
                 }
             }
         }
         let phrases = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
+            // Phrases are lowercase and sentences are lowercased (ASCII) before matching.
+            .ascii_case_insensitive(false)
             .match_kind(MatchKind::Standard)
             .build(&phrase_list)
             .map_err(|e| RuleError {
@@ -213,23 +185,10 @@ impl RuleSet {
                 line: 1,
                 message: format!("cannot build the phrase automaton: {e}"),
             })?;
-        let regex_set = RegexSetBuilder::new(&patterns)
-            .case_insensitive(true)
-            .size_limit(8 << 20)
-            // Room for the lazy DFA of all patterns together, so the set never falls back
-            // to the PikeVM.
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| RuleError {
-                file: "<rules>".into(),
-                line: 1,
-                message: format!("cannot build the regex set: {e}"),
-            })?;
         Ok(RuleSet {
             rules,
             phrases,
             phrase_owner,
-            regex_set,
             regexes,
             fingerprint,
         })
@@ -271,8 +230,7 @@ impl RuleSet {
                 found.push((m.start(), end, rule));
             }
         }
-        for index in self.regex_set.matches(text).iter() {
-            let (rule, regex) = &self.regexes[index];
+        for (rule, regex) in &self.regexes {
             for m in regex.find_iter(text) {
                 if m.end() > m.start() {
                     found.push((m.start(), m.end(), *rule));
@@ -313,6 +271,8 @@ impl RuleSet {
 
     /// Does this rule fire on `text` on its own (used to run rule examples)?
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
+        let lowered = text.to_ascii_lowercase();
+        let text = lowered.as_str();
         let clauses = self.clauses(text, &self.raw_matches(text));
         self.raw_matches(text).into_iter().any(|(s, e, r)| {
             r == rule_index && !self.excepted(r, s, e, text, &clauses, &mut Vec::new())
@@ -395,6 +355,9 @@ impl RuleSet {
     /// a figure with no comparator) win when their weight reaches the larger cue total.
     /// With no cue, a context signal at the start takes the previous sentence's polarity.
     pub fn tag(&self, text: &str, context: &Context) -> Tags {
+        // Rules match lowercased text (ASCII lowercasing keeps every byte offset).
+        let lowered = text.to_ascii_lowercase();
+        let text = lowered.as_str();
         let previous = context.previous;
         let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);

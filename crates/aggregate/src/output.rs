@@ -277,7 +277,9 @@ pub struct Rendered {
 fn csv_bytes(rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     rows(&mut writer).expect("writing CSV to memory cannot fail");
-    writer.into_inner().expect("flushing CSV to memory cannot fail")
+    writer
+        .into_inner()
+        .expect("flushing CSV to memory cannot fail")
 }
 
 /// Render one document's rows of reports.csv, sentences.csv, findings.csv and
@@ -392,7 +394,12 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
         serde_json::to_writer(&mut jsonl, &line).expect("JSON lines serialise");
         jsonl.push(b'\n');
     }
-    Rendered { reports, sentences, findings, jsonl }
+    Rendered {
+        reports,
+        sentences,
+        findings,
+        jsonl,
+    }
 }
 
 /// The per-sentence outputs, appended in input order as documents arrive.

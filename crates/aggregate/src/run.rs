@@ -91,7 +91,11 @@ struct PageResult {
 
 /// Everything a worker does for one file: read, parse (a file may hold several pages),
 /// tag, resolve the council, render the rows. The writer thread only appends bytes.
-fn process_file(path: &Path, rules: &RuleSet, options: &ParseOptions) -> Result<Vec<PageResult>, FileError> {
+fn process_file(
+    path: &Path,
+    rules: &RuleSet,
+    options: &ParseOptions,
+) -> Result<Vec<PageResult>, FileError> {
     let pages = process(path, rules, options)?;
     Ok(pages
         .into_iter()
@@ -188,8 +192,10 @@ pub fn run(
     let mut aggregator = Aggregator::default();
     let mut done = 0;
     for batch in inputs.files.chunks(options.batch.max(1)) {
-        let results: Vec<Result<Vec<PageResult>, FileError>> =
-            batch.par_iter().map(|path| process_file(path, rules, &parse_options)).collect();
+        let results: Vec<Result<Vec<PageResult>, FileError>> = batch
+            .par_iter()
+            .map(|path| process_file(path, rules, &parse_options))
+            .collect();
         for result in results {
             match result {
                 Ok(pages) => {

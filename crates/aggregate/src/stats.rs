@@ -112,7 +112,10 @@ impl Aggregator {
             (None, None) => return None,
         };
         let path = doc.path.split('#').next().unwrap_or(&doc.path);
-        let folder = Path::new(path).parent().map(|p| p.display().to_string()).unwrap_or_default();
+        let folder = Path::new(path)
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         let mut page = Assessment {
             council,
             council_name: doc.council.clone().unwrap_or_default(),
@@ -136,7 +139,9 @@ impl Aggregator {
             }
         }
         for l in &doc.listed_scores {
-            page.listed.entry(l.quality_statement.slug).or_insert(l.score);
+            page.listed
+                .entry(l.quality_statement.slug)
+                .or_insert(l.score);
         }
         if doc.kind == PageKind::Summary {
             page.overall_rating = doc.overall_rating;

@@ -1,10 +1,14 @@
 //! Compiled rules and the tagger.
 
-use crate::rules::{compile_pattern, parse_rules, read_rule_dir, Kind, Rule, RuleError, Scope, Signal};
+use crate::rules::{
+    compile_pattern, parse_rules, prepare_pattern, read_rule_dir, Kind, Rule, RuleError, Scope,
+    Signal, PATTERN_SIZE_LIMIT,
+};
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// One match of one rule in a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +75,42 @@ impl Tags {
     }
 }
 
+/// A rule pattern, prepared at load and compiled on first use.
+#[derive(Debug)]
+struct LazyRegex {
+    rule: usize,
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn regex(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // The set holding this pattern compiled under a larger limit, so it fits.
+            regex::RegexBuilder::new(&self.source)
+                .size_limit(PATTERN_SIZE_LIMIT * 8)
+                .build()
+                .expect("a pattern of a compiled set compiles")
+        })
+    }
+}
+
+/// Compile every pattern on its own to name the one that breaks the set.
+fn blame_pattern(rules: &[Rule]) -> Option<RuleError> {
+    rules.iter().find_map(|rule| {
+        rule.patterns
+            .iter()
+            .zip(&rule.pattern_lines)
+            .find_map(|(pattern, &line)| {
+                compile_pattern(pattern).err().map(|e| RuleError {
+                    file: rule.file.clone(),
+                    line,
+                    message: format!("bad regex {pattern:?}: {e}"),
+                })
+            })
+    })
+}
+
 /// A validated, compiled set of rules.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -78,7 +118,8 @@ pub struct RuleSet {
     phrases: AhoCorasick,
     /// For each automaton pattern: (rule index, whether the phrase ends with `*`).
     phrase_owner: Vec<(usize, bool)>,
-    regexes: Vec<(usize, Regex)>,
+    regex_set: regex::RegexSet,
+    regexes: Vec<LazyRegex>,
     fingerprint: String,
 }
 
@@ -163,14 +204,12 @@ impl RuleSet {
                     }
                 }
                 Kind::Regex => {
-                    for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
-                        let regex = compile_pattern(pattern)
-                            .map_err(|e| RuleError {
-                                file: rule.file.clone(),
-                                line,
-                                message: format!("bad regex {pattern:?}: {e}"),
-                            })?;
-                        regexes.push((index, regex));
+                    for pattern in &rule.patterns {
+                        regexes.push(LazyRegex {
+                            rule: index,
+                            source: prepare_pattern(pattern),
+                            compiled: OnceLock::new(),
+                        });
                     }
                 }
             }
@@ -185,10 +224,24 @@ impl RuleSet {
                 line: 1,
                 message: format!("cannot build the phrase automaton: {e}"),
             })?;
+        // One pass over a sentence tells which patterns match at all; each pattern's own
+        // regex (for the spans) is compiled the first time it is needed.
+        let regex_set = regex::RegexSetBuilder::new(regexes.iter().map(|r| r.source.as_str()))
+            .size_limit(PATTERN_SIZE_LIMIT * 8)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .map_err(|e| {
+                blame_pattern(&rules).unwrap_or_else(|| RuleError {
+                    file: "<rules>".into(),
+                    line: 1,
+                    message: format!("cannot build the regex set: {e}"),
+                })
+            })?;
         Ok(RuleSet {
             rules,
             phrases,
             phrase_owner,
+            regex_set,
             regexes,
             fingerprint,
         })
@@ -230,10 +283,11 @@ impl RuleSet {
                 found.push((m.start(), end, rule));
             }
         }
-        for (rule, regex) in &self.regexes {
-            for m in regex.find_iter(text) {
+        for index in self.regex_set.matches(text).iter() {
+            let lazy = &self.regexes[index];
+            for m in lazy.regex().find_iter(text) {
                 if m.end() > m.start() {
-                    found.push((m.start(), m.end(), *rule));
+                    found.push((m.start(), m.end(), lazy.rule));
                 }
             }
         }

@@ -176,11 +176,14 @@ pub(crate) fn prepare_pattern(pattern: &str) -> String {
     out
 }
 
+/// The compiled size one pattern may take (bytes).
+pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
 /// Compile a rule pattern (see [`prepare_pattern`]) with size limits, so a pathological
 /// pattern is an error, not a hang.
 pub(crate) fn compile_pattern(pattern: &str) -> Result<regex::Regex, regex::Error> {
     regex::RegexBuilder::new(&prepare_pattern(pattern))
-        .size_limit(1 << 20)
+        .size_limit(PATTERN_SIZE_LIMIT)
         .dfa_size_limit(4 << 20)
         .build()
 }
@@ -255,14 +258,20 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         }
     }
     let compile = |p: &Spanned<String>| {
-        compile_pattern(p.get_ref()).map_err(|e| err(p.span(), format!("bad regex {:?}: {e}", p.get_ref())))
+        compile_pattern(p.get_ref())
+            .map_err(|e| err(p.span(), format!("bad regex {:?}: {e}", p.get_ref())))
     };
     // Patterns are checked for syntax here and compiled once, with a size limit, by the
     // rule set (errors there name this file and the pattern's line too).
     for pattern in &raw.patterns {
         regex_syntax::Parser::new()
             .parse(pattern.get_ref())
-            .map_err(|e| err(pattern.span(), format!("bad regex {:?}: {e}", pattern.get_ref())))?;
+            .map_err(|e| {
+                err(
+                    pattern.span(),
+                    format!("bad regex {:?}: {e}", pattern.get_ref()),
+                )
+            })?;
     }
     let unless = raw
         .unless
@@ -347,7 +356,11 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             .into_iter()
             .map(|p| p.into_inner().to_lowercase())
             .collect(),
-        pattern_lines: raw.patterns.iter().map(|p| line_of(source, p.span())).collect(),
+        pattern_lines: raw
+            .patterns
+            .iter()
+            .map(|p| line_of(source, p.span()))
+            .collect(),
         patterns: raw.patterns.into_iter().map(Spanned::into_inner).collect(),
         unless,
         must_match: raw.must_match,
@@ -476,7 +489,12 @@ must_match = ["It was effective."]
                 "phrases = [\"effective\"]",
                 "patterns = [\"(a{1000}){1000}\"]",
             );
-        assert!(parse_rule("t.toml", &source).is_err());
+        // The syntax is fine; the size limit of the compiled rule set refuses it, naming
+        // the file and the pattern's line.
+        assert!(parse_rule("t.toml", &source).is_ok());
+        let e = crate::RuleSet::from_sources([("t.toml".to_string(), source.as_str())]).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("t.toml", 7), "{e}");
+        assert!(e.message.contains("bad regex"), "{e}");
     }
 
     #[test]

@@ -492,7 +492,8 @@ must_match = ["It was effective."]
         // The syntax is fine; the size limit of the compiled rule set refuses it, naming
         // the file and the pattern's line.
         assert!(parse_rule("t.toml", &source).is_ok());
-        let e = crate::RuleSet::from_sources([("t.toml".to_string(), source.as_str())]).unwrap_err();
+        let e =
+            crate::RuleSet::from_sources([("t.toml".to_string(), source.as_str())]).unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("t.toml", 7), "{e}");
         assert!(e.message.contains("bad regex"), "{e}");
     }

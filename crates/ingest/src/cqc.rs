@@ -143,7 +143,11 @@ fn match_key(text: &str) -> String {
                 key.push(' ');
             }
             pending_space = false;
-            key.extend(c.to_lowercase());
+            if c.is_ascii() {
+                key.push(c.to_ascii_lowercase());
+            } else {
+                key.extend(c.to_lowercase());
+            }
         } else {
             pending_space = true;
         }
@@ -239,11 +243,25 @@ fn overview_marker(key: &str) -> bool {
 /// blocks.
 fn title_council(view: &View) -> Option<String> {
     (0..view.blocks.len().min(8)).find_map(|i| {
+        if !view.key(i).ends_with("local authority assessment")
+            && !view.key(i).contains("local authority assessment ")
+        {
+            return None;
+        }
         TITLE_LINE
             .captures(view.text(i))
             .map(|c| c[1].trim().to_string())
             .filter(|c| !c.is_empty())
     })
+}
+
+/// Whether `needle` (lowercase ASCII) occurs in `haystack`, ignoring ASCII case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn view<'a>(text: &'a str, blocks: &'a [Block]) -> View<'a> {
@@ -309,9 +327,16 @@ pub(crate) fn split_pages(
     let v = view(&text, &blocks);
     let starts = page_starts(&v);
     let council = title_council(&v);
-    drop(v);
+    let keys = v.keys;
     if starts.len() < 2 {
-        return vec![recognise(path.to_string(), format, text, blocks, None)];
+        return vec![recognise_keyed(
+            path.to_string(),
+            format,
+            text,
+            blocks,
+            None,
+            keys,
+        )];
     }
     let mut bounds: Vec<usize> = starts.clone();
     bounds[0] = 0; // what comes before the first page (title, downloads) belongs to it
@@ -365,12 +390,30 @@ pub(crate) fn recognise(
     blocks: Vec<Block>,
     council_hint: Option<&str>,
 ) -> Document {
-    let view = view(&text, &blocks);
+    let keys = view(&text, &blocks).keys;
+    recognise_keyed(path, format, text, blocks, council_hint, keys)
+}
+
+/// [`recognise`] with the blocks' match keys already computed.
+fn recognise_keyed(
+    path: String,
+    format: Format,
+    text: String,
+    blocks: Vec<Block>,
+    council_hint: Option<&str>,
+    keys: Vec<String>,
+) -> Document {
+    let view = View {
+        text: &text,
+        blocks: &blocks,
+        keys,
+    };
     let n = blocks.len();
 
     let council = title_council(&view).or_else(|| council_hint.map(str::to_string));
-    let published = PUBLISHED
-        .captures(&text)
+    let published = contains_ignore_ascii_case(&text, "published")
+        .then(|| PUBLISHED.captures(&text))
+        .flatten()
         .and_then(|c| iso_date(&c[1], &c[2], &c[3]));
 
     // Quality statement title followed closely by a score or its label.

@@ -62,24 +62,47 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
 /// Byte offset of the first sign that decoded text is really binary data: a NUL, or
 /// control characters making up more than 1 in 100 of the first 64 KiB.
 pub(crate) fn binary_offset(text: &str) -> Option<usize> {
-    if let Some(offset) = text.find('\0') {
-        return Some(offset);
-    }
+    // Control characters are ASCII bytes below 0x20 (but tab, newline, form feed and
+    // carriage return), DEL, and the C1 range U+0080-U+009F (encoded 0xC2 0x80-0x9F).
+    let bytes = text.as_bytes();
+    let sample = &bytes[..bytes.len().min(65536)];
     let mut controls = 0usize;
-    let mut seen = 0usize;
     let mut first = None;
-    for (offset, c) in text.char_indices().take(65536) {
-        seen += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+    for (offset, pair) in sample.windows(2).enumerate().chain(
+        // the last byte, paired with nothing
+        sample
+            .last()
+            .map(|b| (sample.len() - 1, std::slice::from_ref(b))),
+    ) {
+        let b = pair[0];
+        let control = match b {
+            0 => return Some(offset),
+            b'\t' | b'\n' | b'\r' | 0x0c => false,
+            0x01..=0x1f | 0x7f => true,
+            0xc2 => pair.get(1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            _ => false,
+        };
+        if control {
             controls += 1;
             first.get_or_insert(offset);
         }
     }
-    if seen > 0 && controls * 100 > seen {
+    if let Some(offset) = bytes[sample.len()..].iter().position(|&b| b == 0) {
+        return Some(sample.len() + offset);
+    }
+    let chars = text[..floor_boundary(text, sample.len())].chars().count();
+    if chars > 0 && controls * 100 > chars {
         first
     } else {
         None
     }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]

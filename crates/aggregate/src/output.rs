@@ -106,6 +106,10 @@ impl StagedFile {
             writer,
         } = self;
         drop(writer);
+        readable(&temp).map_err(|source| RunError::Write {
+            path: target.display().to_string(),
+            source,
+        })?;
         temp.persist(&target)
             .map(|_| ())
             .map_err(|e| RunError::Write {
@@ -117,37 +121,18 @@ impl StagedFile {
 
 /// A CSV file being written under a temporary name.
 pub struct StagedCsv {
-    temp: NamedTempFile,
-    target: PathBuf,
-    writer: csv::Writer<File>,
+    file: StagedFile,
+    row: Vec<u8>,
 }
 
 impl StagedCsv {
     pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<StagedCsv, RunError> {
-        let target = dir.join(name);
-        let fail = |source| RunError::Write {
-            path: target.display().to_string(),
-            source,
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .tempfile_in(dir)
-            .map_err(fail)?;
-        let writer = csv::Writer::from_writer(temp.reopen().map_err(fail)?);
         let mut csv = StagedCsv {
-            temp,
-            target,
-            writer,
+            file: StagedFile::create(dir, name)?,
+            row: Vec::new(),
         };
         csv.row(header)?;
         Ok(csv)
-    }
-
-    fn error(&self, e: csv::Error) -> RunError {
-        RunError::Write {
-            path: self.target.display().to_string(),
-            source: std::io::Error::other(e),
-        }
     }
 
     pub fn row<I, T>(&mut self, fields: I) -> Result<(), RunError>
@@ -155,25 +140,35 @@ impl StagedCsv {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.writer.write_record(fields).map_err(|e| self.error(e))
+        self.row.clear();
+        let mut writer = csv::WriterBuilder::new()
+            .buffer_capacity(256)
+            .from_writer(&mut self.row);
+        writer
+            .write_record(fields)
+            .and_then(|()| writer.flush().map_err(csv::Error::from))
+            .expect("writing CSV to memory cannot fail");
+        drop(writer);
+        self.file.write_all(&self.row)
     }
 
     /// Flush and rename into place.
-    pub fn commit(mut self) -> Result<(), RunError> {
-        self.writer.flush().map_err(|e| self.error(e.into()))?;
-        let StagedCsv {
-            temp,
-            target,
-            writer,
-        } = self;
-        drop(writer);
-        temp.persist(&target)
-            .map(|_| ())
-            .map_err(|e| RunError::Write {
-                path: target.display().to_string(),
-                source: e.error,
-            })
+    pub fn commit(self) -> Result<(), RunError> {
+        self.file.commit()
     }
+}
+
+/// Give a finished output file the permissions of a normal new file (temporary files are
+/// created private).
+fn readable(temp: &NamedTempFile) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = temp;
+    Ok(())
 }
 
 pub const REPORT_COLUMNS: &[&str] = &[

@@ -49,12 +49,19 @@ struct Assessment {
     published: String,
     overall_rating: Option<&'static str>,
     overall_percent: Option<u8>,
-    scores: BTreeMap<&'static str, u8>,
-    listed: BTreeMap<&'static str, u8>,
+    /// Per quality statement (index into QUALITY_STATEMENTS): the score from its page,
+    /// the score listed on the summary, and the page's sentence counts.
+    scores: [Option<u8>; 9],
+    listed: [Option<u8>; 9],
+    per_qs: [Option<Counts>; 9],
     documents: usize,
     counts: Counts,
-    per_qs: BTreeMap<&'static str, Counts>,
-    themes: Vec<Counts>,
+    /// Per theme (index into THEMES).
+    themes: [Counts; THEMES.len()],
+}
+
+fn qs_index(slug: &str) -> usize {
+    QUALITY_STATEMENTS.iter().position(|q| q.slug == slug).expect("a known quality statement")
 }
 
 impl Assessment {
@@ -73,14 +80,12 @@ impl Assessment {
         for (total, c) in self.themes.iter_mut().zip(&other.themes) {
             add(total, c);
         }
-        for (slug, c) in other.per_qs {
-            add(self.per_qs.entry(slug).or_default(), &c);
-        }
-        for (slug, score) in other.scores {
-            self.scores.entry(slug).or_insert(score);
-        }
-        for (slug, score) in other.listed {
-            self.listed.entry(slug).or_insert(score);
+        for i in 0..QUALITY_STATEMENTS.len() {
+            if let Some(c) = other.per_qs[i] {
+                add(self.per_qs[i].get_or_insert([0; 4]), &c);
+            }
+            self.scores[i] = self.scores[i].or(other.scores[i]);
+            self.listed[i] = self.listed[i].or(other.listed[i]);
         }
         self.overall_rating = self.overall_rating.or(other.overall_rating);
         self.overall_percent = self.overall_percent.or(other.overall_percent);
@@ -120,7 +125,6 @@ impl Aggregator {
             council,
             council_name: doc.council.clone().unwrap_or_default(),
             published: doc.published.clone().unwrap_or_default(),
-            themes: vec![[0; 4]; THEMES.len()],
             documents: 1,
             counts: polarity_counts(&tagged.tags),
             ..Assessment::default()
@@ -133,15 +137,13 @@ impl Aggregator {
             }
         }
         if let Some(qs) = doc.quality_statement {
-            page.per_qs.insert(qs.slug, page.counts);
-            if let Some(score) = doc.score {
-                page.scores.insert(qs.slug, score);
-            }
+            let i = qs_index(qs.slug);
+            page.per_qs[i] = Some(page.counts);
+            page.scores[i] = doc.score;
         }
         for l in &doc.listed_scores {
-            page.listed
-                .entry(l.quality_statement.slug)
-                .or_insert(l.score);
+            let slot = &mut page.listed[qs_index(l.quality_statement.slug)];
+            *slot = slot.or(Some(l.score));
         }
         if doc.kind == PageKind::Summary {
             page.overall_rating = doc.overall_rating;
@@ -301,7 +303,7 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
             opt(a.overall_rating),
             opt(a.overall_percent),
         ];
-        row.extend(qs_slugs().map(|s| opt(a.scores.get(s).or(a.listed.get(s)))));
+        row.extend((0..QUALITY_STATEMENTS.len()).map(|i| opt(a.scores[i].or(a.listed[i]))));
         let c = &a.counts;
         row.extend([
             a.documents.to_string(),
@@ -312,7 +314,7 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
             c[3].to_string(),
             shortfall_share(c),
         ]);
-        row.extend(qs_slugs().map(|s| a.per_qs.get(s).map(shortfall_share).unwrap_or_default()));
+        row.extend(a.per_qs.iter().map(|c| c.as_ref().map(shortfall_share).unwrap_or_default()));
         councils.row(&row)?;
     }
     councils.commit()?;

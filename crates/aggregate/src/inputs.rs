@@ -51,7 +51,8 @@ impl FileError {
 /// The report files found under the given paths, sorted, plus what was skipped.
 #[derive(Debug, Default)]
 pub struct Inputs {
-    /// Report files (`.html`, `.htm`, `.txt`, or any file named directly), sorted.
+    /// Report files (`.html`, `.htm`, `.txt`, or any file named directly), sorted by
+    /// folder, then name.
     pub files: Vec<PathBuf>,
     /// Files under a folder with another extension.
     pub skipped: usize,
@@ -89,8 +90,16 @@ impl Inputs {
                 )),
             }
         }
-        // Path order as text, the order rows and problems are written in.
-        inputs.files.sort_by_cached_key(|p| display_path(p));
+        // Folder by folder (the files of a folder together), then by name: the order rows
+        // and problems are written in.
+        inputs.files.sort_by_cached_key(|p| {
+            (
+                p.parent().map(display_path).unwrap_or_default(),
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )
+        });
         inputs.files.dedup();
         inputs.errors.sort_by(|a, b| a.path.cmp(&b.path));
         inputs

@@ -164,7 +164,8 @@ fn readable(temp: &NamedTempFile) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
     #[cfg(not(unix))]
     let _ = temp;
@@ -315,7 +316,7 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
             f.to_string(),
             m.to_string(),
             n.to_string(),
-            share(f + m, s + f + m),
+            share((f + m) as usize, (s + f + m) as usize),
             listed,
         ])
     });

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Sentences by polarity: strength, shortfall, mixed, neutral.
-pub type Counts = [usize; 4];
+pub type Counts = [u32; 4];
 
 fn slot(p: Polarity) -> usize {
     match p {
@@ -20,6 +20,11 @@ fn slot(p: Polarity) -> usize {
         Polarity::Mixed => 2,
         Polarity::Neutral => 3,
     }
+}
+
+/// All sentences of a count.
+pub fn sum(c: &Counts) -> usize {
+    c.iter().map(|&x| x as usize).sum()
 }
 
 pub fn polarity_counts(tags: &[Tags]) -> Counts {
@@ -38,7 +43,7 @@ fn add(a: &mut Counts, b: &Counts) {
 
 /// `(shortfall + mixed) / (strength + shortfall + mixed)`.
 fn shortfall_share(c: &Counts) -> String {
-    share(c[1] + c[2], c[0] + c[1] + c[2])
+    share((c[1] + c[2]) as usize, (c[0] + c[1] + c[2]) as usize)
 }
 
 /// The pages of one council in one folder with one publication date (or none), counted.
@@ -61,7 +66,10 @@ struct Assessment {
 }
 
 fn qs_index(slug: &str) -> usize {
-    QUALITY_STATEMENTS.iter().position(|q| q.slug == slug).expect("a known quality statement")
+    QUALITY_STATEMENTS
+        .iter()
+        .position(|q| q.slug == slug)
+        .expect("a known quality statement")
 }
 
 impl Assessment {
@@ -95,15 +103,33 @@ impl Assessment {
 /// (council key, folder, published date if the page states one)
 type GroupKey = (String, String, Option<String>);
 
+fn merge_into<K: Ord>(map: &mut BTreeMap<K, Assessment>, key: K, group: Assessment) {
+    match map.entry(key) {
+        std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(group),
+        std::collections::btree_map::Entry::Vacant(e) => {
+            e.insert(group);
+        }
+    }
+}
+
 /// One page's contribution to the council datasets (see [`Aggregator::page`]).
 pub struct PageCounts(GroupKey, Assessment);
 
-/// Counts documents into groups as they stream past; only counts are kept, one group per
-/// council, folder and date, so memory follows the number of assessments, not of pages
-/// or sentences.
+/// Counts documents as they stream past. Files arrive folder by folder, so the pages of
+/// one folder are grouped by council and date; when the next folder starts, a group with
+/// no date of its own (QS pages) takes the date its council has in that folder (from the
+/// summary or overview beside it) and joins that assessment. Groups whose folder has no
+/// date wait for the end, where they take their council's only date, if it has one.
+/// Memory follows the number of assessments, not of pages, sentences or text.
 #[derive(Default)]
 pub struct Aggregator {
-    groups: BTreeMap<GroupKey, Assessment>,
+    folder: Option<String>,
+    /// This folder's pages: (council key, date if stated) -> counts
+    in_folder: BTreeMap<(String, Option<String>), Assessment>,
+    /// (council key, date) -> counts
+    assessments: BTreeMap<(String, String), Assessment>,
+    /// Undated groups from folders without a date for their council.
+    pending: Vec<(String, Assessment)>,
 }
 
 impl Aggregator {
@@ -153,52 +179,69 @@ impl Aggregator {
     }
 
     /// Fold a page's counts into its group.
-    pub fn add(&mut self, PageCounts(key, page): PageCounts) {
-        match self.groups.entry(key) {
-            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(page),
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(page);
+    pub fn add(&mut self, PageCounts((council, folder, date), page): PageCounts) {
+        if self.folder.as_deref() != Some(folder.as_str()) {
+            self.end_folder();
+            self.folder = Some(folder);
+        }
+        merge_into(&mut self.in_folder, (council, date), page);
+    }
+
+    /// Settle the groups of the folder just finished.
+    fn end_folder(&mut self) {
+        let groups = std::mem::take(&mut self.in_folder);
+        let mut dates: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (council, date) in groups.keys() {
+            if let Some(date) = date.as_deref() {
+                let list = dates.entry(council).or_default();
+                if !list.contains(&date) {
+                    list.push(date);
+                }
+            }
+        }
+        let resolved: Vec<Option<String>> = groups
+            .keys()
+            .map(|(council, date)| {
+                date.clone().or_else(|| {
+                    dates
+                        .get(council.as_str())
+                        .filter(|d| d.len() == 1)
+                        .map(|d| d[0].to_string())
+                })
+            })
+            .collect();
+        for (((council, _), mut group), date) in groups.into_iter().zip(resolved) {
+            match date {
+                Some(date) => {
+                    group.published = date.clone();
+                    merge_into(&mut self.assessments, (council, date), group);
+                }
+                None => self.pending.push((council, group)),
             }
         }
     }
 
-    /// Merge the groups into assessments. A group with no date of its own (QS pages)
-    /// takes the date of the summary or overview of the same council in its folder, or
-    /// the council's only date in the corpus; groups of one council with different dates
-    /// are different assessments.
-    fn finish(self) -> Vec<Assessment> {
-        let mut dates_by_folder: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-        let mut dates_by_council: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (council, folder, date) in self.groups.keys() {
-            if let Some(date) = date {
-                for list in [
-                    dates_by_folder
-                        .entry((council.clone(), folder.clone()))
-                        .or_default(),
-                    dates_by_council.entry(council.clone()).or_default(),
-                ] {
-                    if !list.contains(date) {
-                        list.push(date.clone());
-                    }
-                }
-            }
+    /// The assessments, sorted by council name and date.
+    fn finish(mut self) -> Vec<Assessment> {
+        self.end_folder();
+        // Each council's only date, if it has exactly one.
+        let mut only_date: BTreeMap<String, Option<String>> = BTreeMap::new();
+        for (council, date) in self.assessments.keys() {
+            only_date
+                .entry(council.clone())
+                .and_modify(|d| *d = None)
+                .or_insert_with(|| Some(date.clone()));
         }
-        let only =
-            |dates: Option<&Vec<String>>| dates.filter(|d| d.len() == 1).map(|d| d[0].clone());
-        let mut assessments: BTreeMap<(String, String), Assessment> = BTreeMap::new();
-        for ((council, folder, date), mut group) in self.groups {
-            let date = date
-                .or_else(|| only(dates_by_folder.get(&(council.clone(), folder.clone()))))
-                .or_else(|| only(dates_by_council.get(&council)))
+        for (council, mut group) in std::mem::take(&mut self.pending) {
+            let date = only_date
+                .get(&council)
+                .cloned()
+                .flatten()
                 .unwrap_or_default();
-            match assessments.entry((council, date.clone())) {
-                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(group),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    group.published = date;
-                    e.insert(group);
-                }
-            }
+            group.published = date.clone();
+            merge_into(&mut self.assessments, (council, date), group);
         }
+        let assessments = self.assessments;
         let mut list: Vec<Assessment> = assessments.into_values().collect();
         list.sort_by(|a, b| (a.name(), &a.published).cmp(&(b.name(), &b.published)));
         list
@@ -307,31 +350,35 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
         let c = &a.counts;
         row.extend([
             a.documents.to_string(),
-            c.iter().sum::<usize>().to_string(),
+            sum(&c).to_string(),
             c[0].to_string(),
             c[1].to_string(),
             c[2].to_string(),
             c[3].to_string(),
             shortfall_share(c),
         ]);
-        row.extend(a.per_qs.iter().map(|c| c.as_ref().map(shortfall_share).unwrap_or_default()));
+        row.extend(
+            a.per_qs
+                .iter()
+                .map(|c| c.as_ref().map(shortfall_share).unwrap_or_default()),
+        );
         councils.row(&row)?;
     }
     councils.commit()?;
 
     // Theme mentions per assessment and over the corpus, for shares and log-odds.
-    let mention_total = |t: &[Counts]| t.iter().map(|c| c.iter().sum::<usize>()).sum::<usize>();
+    let mention_total = |t: &[Counts]| t.iter().map(|c| sum(&c)).sum::<usize>();
     let corpus_theme: Vec<usize> = (0..THEMES.len())
-        .map(|i| list.iter().map(|a| a.themes[i].iter().sum::<usize>()).sum())
+        .map(|i| list.iter().map(|a| sum(&a.themes[i])).sum())
         .collect();
     let corpus_total: usize = corpus_theme.iter().sum();
     let mut council_themes = StagedCsv::create(dir, "council_themes.csv", COUNCIL_THEME_COLUMNS)?;
     for a in &list {
-        let sentences: usize = a.counts.iter().sum();
+        let sentences = sum(&a.counts);
         let mentions = mention_total(&a.themes);
         for (i, theme) in THEMES.iter().enumerate() {
             let c = &a.themes[i];
-            let n: usize = c.iter().sum();
+            let n = sum(c);
             let odds = weighted_log_odds(
                 n as f64,
                 mentions as f64,
@@ -365,12 +412,16 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
         for a in &list {
             let c = &a.themes[i];
             add(&mut total, c);
-            if c.iter().sum::<usize>() > 0 {
+            if sum(&c) > 0 {
                 councils_mentioning += 1;
             }
             let judged = c[0] + c[1] + c[2];
             if judged > 0 {
-                by_council.push(((c[1] + c[2]) as f64 / judged as f64, judged, a.name()));
+                by_council.push((
+                    (c[1] + c[2]) as f64 / judged as f64,
+                    judged as usize,
+                    a.name(),
+                ));
             }
         }
         by_council.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then(x.2.cmp(y.2)));
@@ -383,7 +434,7 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
         themes.row([
             theme.to_string(),
             councils_mentioning.to_string(),
-            total.iter().sum::<usize>().to_string(),
+            sum(&total).to_string(),
             total[0].to_string(),
             total[1].to_string(),
             total[2].to_string(),

@@ -6,8 +6,9 @@
 //! cargo run --release -p corpus-gen -- --copies 1000 --layout reports --out /tmp/big
 //! ```
 //! Each copy renames the corpus councils ("Northvale County Council" becomes "Northvale
-//! County Council 0042") and, in `reports` layout, joins each council's pages into one
-//! whole-report file per format, as a downloaded PDF's text would be.
+//! County Council 0042", cycling through `--councils` names) and, in `reports` layout, joins
+//! each council's pages into one whole-report file per format, as a downloaded PDF's text
+//! would be.
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
@@ -29,6 +30,10 @@ struct Args {
     /// and format.
     #[arg(long, value_enum, default_value = "pages")]
     layout: Layout,
+    /// Distinct council names the copies cycle through (England has 153): copies of one
+    /// name are the same assessment saved again. 0 gives every copy its own council.
+    #[arg(long, default_value_t = 153)]
+    councils: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,7 +77,12 @@ fn main() -> Result<()> {
                 })
                 .collect::<Result<_>>()?;
             for copy in 0..args.copies {
-                let renamed = format!("{name} {copy:04}");
+                let number = if args.councils == 0 {
+                    copy
+                } else {
+                    copy % args.councils
+                };
+                let renamed = format!("{name} {number:04}");
                 let dir = args
                     .out
                     .join(format!("{copy:05}"))

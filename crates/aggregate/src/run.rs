@@ -190,33 +190,47 @@ pub fn run(
     // problems found while walking the inputs.
     let mut problems = ErrorsCsv::create(out_dir, &inputs.errors)?;
     let mut aggregator = Aggregator::default();
-    let mut done = 0;
-    for batch in inputs.files.chunks(options.batch.max(1)) {
-        let results: Vec<Result<Vec<PageResult>, FileError>> = batch
-            .par_iter()
-            .map(|path| process_file(path, rules, &parse_options))
-            .collect();
-        for result in results {
-            match result {
-                Ok(pages) => {
-                    for page in pages {
-                        if let Some(warning) = &page.warning {
-                            problems.push(warning)?;
-                        }
-                        summary.documents += 1;
-                        summary.sentences += page.sentences;
-                        outputs.append(&page.rendered)?;
-                        if let Some(counts) = page.counts {
-                            aggregator.add(counts);
+    // Workers process one batch while this thread writes the one before (at most two
+    // batches wait), so the writing overlaps the work and the output keeps input order.
+    let batches = inputs.files.chunks(options.batch.max(1));
+    std::thread::scope(|scope| -> Result<(), RunError> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for batch in batches {
+                let results: Vec<Result<Vec<PageResult>, FileError>> = batch
+                    .par_iter()
+                    .map(|path| process_file(path, rules, &parse_options))
+                    .collect();
+                if sender.send((batch.len(), results)).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+        });
+        let mut done = 0;
+        for (files, results) in receiver {
+            for result in results {
+                match result {
+                    Ok(pages) => {
+                        for page in pages {
+                            if let Some(warning) = &page.warning {
+                                problems.push(warning)?;
+                            }
+                            summary.documents += 1;
+                            summary.sentences += page.sentences;
+                            outputs.append(&page.rendered)?;
+                            if let Some(counts) = page.counts {
+                                aggregator.add(counts);
+                            }
                         }
                     }
+                    Err(e) => problems.push(&e)?,
                 }
-                Err(e) => problems.push(&e)?,
             }
+            done += files;
+            progress(done);
         }
-        done += batch.len();
-        progress(done);
-    }
+        Ok(())
+    })?;
     outputs.commit()?;
     (summary.errors, summary.warnings) = problems.commit()?;
     write_aggregates(out_dir, aggregator)?;

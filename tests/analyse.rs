@@ -175,6 +175,17 @@ fn other_files_in_the_output_folder_are_left_alone() {
         std::fs::read_to_string(out.path().join("mine.txt")).unwrap(),
         "keep me"
     );
+    // Outputs are ordinary files others can read, not private temporary files.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(out.path().join("reports.csv"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o644,
+        "regression: outputs were left 0600 by the temporary-file rename"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(out.path())
         .unwrap()
         .flatten()

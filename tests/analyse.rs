@@ -1,30 +1,8 @@
 //! The `findings` binary, driven end to end on the project corpus and on fixtures.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn findings() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_findings"))
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .map(str::to_string)
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
+use common::{findings, read_csv, root};
 
 #[test]
 fn analyse_corpus_writes_every_dataset_and_exits_zero() {

@@ -3,28 +3,12 @@
 //! is as documented (0 all good, 1 some inputs failed, 2 fatal). The pathological inputs
 //! are big enough that super-linear work would make this suite crawl.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{findings, read_csv};
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
-
-fn findings() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_findings"))
-}
-
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .map(str::to_string)
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
 
 const GOOD_PAGE: &str =
     "Example Council: local authority assessment\n\nSafeguarding\n\nScore: 3\n\n\

@@ -2,28 +2,13 @@
 //! as separate files or as one whole-report file, and two assessments of one council stay
 //! apart.
 
+mod common;
+
+use common::{read_csv, root};
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .map(str::to_string)
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
 
 fn analyse(inputs: &[&Path], out: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_findings"))

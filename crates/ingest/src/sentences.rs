@@ -108,7 +108,8 @@ fn uax29_cuts(text: &str) -> Vec<usize> {
         }
         i.min(text.len())
     };
-    let mut cuts = Vec::new();
+    // Candidates: (terminator, last place its boundary can be, window start, window end).
+    let mut candidates: Vec<(usize, usize, usize, usize)> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(offset) = bytes[i..]
@@ -136,14 +137,33 @@ fn uax29_cuts(text: &str) -> Vec<usize> {
             .find(|c: char| c.is_alphabetic())
             .map_or(horizon, |p| limit + p);
         let end = ceil(next_letter.max(limit) + AHEAD);
-        let window = &text[start..end];
-        for (b, _) in window.split_sentence_bound_indices() {
+        candidates.push((at, limit, start, end));
+        i = run_end;
+    }
+    // Overlapping windows are segmented together, so no character is segmented twice.
+    let mut cuts = Vec::new();
+    let mut group = 0;
+    while group < candidates.len() {
+        let (start, mut end) = (candidates[group].2, candidates[group].3);
+        let mut last = group;
+        while last + 1 < candidates.len() && candidates[last + 1].2 <= end {
+            last += 1;
+            end = end.max(candidates[last].3);
+        }
+        let ranges = &candidates[group..=last];
+        let mut next = 0;
+        for (b, _) in text[start..end].split_sentence_bound_indices() {
             let cut = start + b;
+            // The candidate this cut could follow: the last one before it.
+            while next + 1 < ranges.len() && ranges[next + 1].0 < cut {
+                next += 1;
+            }
+            let (at, limit, ..) = ranges[next];
             if cut > at && cut <= limit {
                 cuts.push(cut);
             }
         }
-        i = run_end;
+        group = last + 1;
     }
     cuts.sort_unstable();
     cuts.dedup();

@@ -172,6 +172,32 @@ static SCORE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+/// The label's words alone ("Evidence shows some shortfalls"), for pages that drop the number.
+static SCORE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)evidence shows (significant shortfalls|some shortfalls|a good standard|an exceptional standard)").unwrap()
+});
+
+fn score_from_words(text: &str) -> Option<u8> {
+    let words = SCORE_WORDS.captures(text)?[1].to_ascii_lowercase();
+    Some(match words.as_str() {
+        "significant shortfalls" => 1,
+        "some shortfalls" => 2,
+        "a good standard" => 3,
+        _ => 4,
+    })
+}
+
+/// A quality statement title with its score on the same line ("Assessing needs Score: 2").
+fn title_with_score(text: &str) -> Option<(&'static QualityStatement, u8)> {
+    if text.len() > MAX_KEY_BYTES {
+        return None;
+    }
+    let found = LISTED_SCORE.find(text)?;
+    let qs = QualityStatement::find(&text[..found.start()])?;
+    let score = LISTED_SCORE.captures(text)?[1].parse().ok()?;
+    Some((qs, score))
+}
+
 static LISTED_SCORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bscore\s*:?\s*([1-4])(?:$|[^0-9])").unwrap());
 static OVERALL_PERCENT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -290,8 +316,11 @@ fn page_starts(view: &View) -> Vec<usize> {
     let mut in_overview = false;
     for i in 0..n {
         let key = view.key(i);
-        let qs_page = QualityStatement::find_key(view.key(i)).is_some()
-            && (((i + 1)..n.min(i + 5)).any(|j| SCORE_LABEL.is_match(view.text(j)))
+        let is_title = QualityStatement::find_key(view.key(i)).is_some()
+            || title_with_score(view.text(i)).is_some();
+        let qs_page = is_title
+            && (((i + 1)..n.min(i + 5))
+                .any(|j| SCORE_LABEL.is_match(view.text(j)) || SCORE_WORDS.is_match(view.text(j)))
                 || ((i + 1)..n.min(i + 9)).any(|j| {
                     let k = view.key(j);
                     k == "what people expect" || k == "the local authority commitment"
@@ -417,12 +446,23 @@ fn recognise_keyed(
         .and_then(|c| iso_date(&c[1], &c[2], &c[3]));
 
     // Quality statement title followed closely by a score or its label.
+    let is_label =
+        |j: usize| SCORE_LABEL.is_match(view.text(j)) || SCORE_WORDS.is_match(view.text(j));
     let qs_with_score = (0..n).find_map(|i| {
-        let qs = QualityStatement::find_key(view.key(i))?;
+        let (qs, inline_score) = match QualityStatement::find_key(view.key(i)) {
+            Some(qs) => (qs, None),
+            None => title_with_score(view.text(i)).map(|(qs, score)| (qs, Some(score)))?,
+        };
         let window = (i + 1)..n.min(i + 5);
         let score_at = window.clone().find(|&j| SCORE_LINE.is_match(view.text(j)));
-        let label_at = window.clone().find(|&j| SCORE_LABEL.is_match(view.text(j)));
-        (score_at.is_some() || label_at.is_some()).then_some((i, qs, score_at, label_at))
+        let label_at = window.clone().find(|&j| is_label(j));
+        (inline_score.is_some() || score_at.is_some() || label_at.is_some()).then_some((
+            i,
+            qs,
+            inline_score,
+            score_at,
+            label_at,
+        ))
     });
     let has_strong_summary = (0..n).any(|i| strong_summary_marker(view.key(i)));
     let has_framework = (0..n).any(|i| {
@@ -453,12 +493,14 @@ fn recognise_keyed(
         summary_facts(&view, &mut doc);
         view.position(0, |k| k.starts_with("summary of"))
             .unwrap_or(n)
-    } else if let Some((title_at, qs, score_at, label_at)) = qs_with_score {
+    } else if let Some((title_at, qs, inline_score, score_at, label_at)) = qs_with_score {
         doc.kind = PageKind::QualityStatement;
         doc.quality_statement = Some(qs);
         let from_line = score_at.and_then(|j| SCORE_LINE.captures(view.text(j)));
         let from_label = label_at.and_then(|j| SCORE_LABEL.captures(view.text(j)));
-        doc.score = from_line.or(from_label).and_then(|c| c[1].parse().ok());
+        doc.score = inline_score
+            .or_else(|| from_line.or(from_label).and_then(|c| c[1].parse().ok()))
+            .or_else(|| label_at.and_then(|j| score_from_words(view.text(j))));
         doc.score_label = doc.score.and_then(score_label);
         let after_score = score_at.max(label_at).unwrap_or(title_at);
         quality_statement_findings_start(&view, &mut doc, after_score + 1)
@@ -526,6 +568,7 @@ fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize
         }
         if SCORE_LINE.is_match(view.text(i))
             || SCORE_LABEL.is_match(view.text(i))
+            || SCORE_WORDS.is_match(view.text(i))
             || key == "downloads"
         {
             i += 1;
@@ -683,6 +726,30 @@ mod variant_tests {
             assert_eq!(doc.quality_statement.unwrap().slug, "safeguarding");
             let sentences: Vec<&str> = doc.sentences().map(|s| doc.sentence_text(s)).collect();
             assert_eq!(sentences, ["Staff were skilled."], "{lines}");
+        }
+    }
+
+    #[test]
+    fn a_score_on_the_title_line_or_only_in_words_is_read() {
+        for (lines, score) in [
+            (
+                "Assessing needs Score: 2\n\n2 - Evidence shows some shortfalls",
+                2,
+            ),
+            ("Assessing needs\n\nEvidence shows a good standard", 3),
+            (
+                "Assessing needs\n\nScore\n\nEvidence shows significant shortfalls",
+                1,
+            ),
+        ] {
+            let page = format!(
+                "X Council: local authority assessment\n\n{lines}\n\nKey findings for this quality statement\n\nStaff were skilled.\n"
+            );
+            let doc = parse("p.txt", page.as_bytes()).unwrap();
+            assert_eq!(doc.kind, PageKind::QualityStatement, "{lines}");
+            assert_eq!(doc.quality_statement.unwrap().slug, "needs", "{lines}");
+            assert_eq!(doc.score, Some(score), "{lines}");
+            assert_eq!(doc.sentence_count(), 1, "{lines}");
         }
     }
 

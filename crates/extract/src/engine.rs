@@ -256,10 +256,6 @@ impl RuleSet {
         &self.fingerprint
     }
 
-    pub fn rule_by_id(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
-    }
-
     /// Raw matches of every rule in `text`, `unless` exceptions applied, sorted.
     fn raw_matches(&self, text: &str) -> Vec<(usize, usize, usize)> {
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
@@ -412,13 +408,43 @@ impl RuleSet {
         // Rules match lowercased text (ASCII lowercasing keeps every byte offset).
         let lowered = text.to_ascii_lowercase();
         let text = lowered.as_str();
-        let previous = context.previous;
         let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
+        let mut matches = self.kept_matches(text, &raw, &clauses);
+        let judgement = self.judge(text, &clauses, &mut matches);
+        let polarity = judgement.polarity(context.previous);
+        let themes = self.themes(&mut matches, judgement.context_at_start, context);
+        let evidence = matches
+            .iter()
+            .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))
+            .min_by_key(|(start, _)| *start)
+            .map_or(EvidenceSource::None, |(_, e)| e);
+        let mut rules: Vec<usize> = matches.iter().map(|m| m.rule).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        Tags {
+            polarity,
+            themes,
+            evidence,
+            rules,
+            matches,
+        }
+    }
+
+    /// The matches that stand: `unless` exceptions applied; judgement cues inside a longer
+    /// judgement or neutral expression dropped ("wait" in "waiting list"), and cues and
+    /// themes inside a mask ("delay" in "prevent, reduce, delay", "assessment" in "Joint
+    /// Strategic Needs Assessment").
+    fn kept_matches(
+        &self,
+        text: &str,
+        raw: &[(usize, usize, usize)],
+        clauses: &[(usize, usize)],
+    ) -> Vec<Match> {
         let mut unless_cache = Vec::new();
         let mut matches: Vec<Match> = raw
             .iter()
-            .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, &clauses, &mut unless_cache))
+            .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, clauses, &mut unless_cache))
             .map(|&(start, end, rule)| Match {
                 rule,
                 start,
@@ -428,10 +454,6 @@ impl RuleSet {
                 page: false,
             })
             .collect();
-
-        // Drop judgement cues inside a longer judgement or neutral expression ("wait" in
-        // "waiting list"), and cues and themes inside a mask ("delay" and "assessment" in
-        // "prevent, reduce, delay" and "Joint Strategic Needs Assessment").
         let judging = |signal: Signal| {
             matches!(
                 signal,
@@ -452,7 +474,11 @@ impl RuleSet {
                         || (masked(signal) && outer == Signal::Mask))
             })
         });
+        matches
+    }
 
+    /// Weigh the cues clause by clause, marking the matches that are negated or are aims.
+    fn judge(&self, text: &str, clauses: &[(usize, usize)], matches: &mut [Match]) -> Judgement {
         let clause_of = |pos: usize| {
             clauses
                 .iter()
@@ -481,11 +507,13 @@ impl RuleSet {
                 (gs, ge, aim_ends.get(next).copied().unwrap_or(text.len()))
             })
             .collect();
-        let mut strength = vec![0f32; clauses.len()];
-        let mut shortfall = vec![0f32; clauses.len()];
-        let mut neutral = 0f32;
-        let mut context_at_start = false;
-        let mut any_aim = false;
+        let mut j = Judgement {
+            strength: vec![0.0; clauses.len()],
+            shortfall: vec![0.0; clauses.len()],
+            neutral: 0.0,
+            context_at_start: false,
+            any_aim: false,
+        };
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
             match rule.signal {
@@ -499,71 +527,46 @@ impl RuleSet {
                             gs >= cs && ge <= m.start && m.start < aim_end
                         });
                     if m.aim {
-                        any_aim = true;
+                        j.any_aim = true;
                         continue;
                     }
                     if rule.signal == Signal::Mixed {
-                        strength[clause] += rule.weight;
-                        shortfall[clause] += rule.weight;
+                        j.strength[clause] += rule.weight;
+                        j.shortfall[clause] += rule.weight;
                         continue;
                     }
-                    let negated = negations.iter().any(|&(ns, ne)| {
+                    m.negated = negations.iter().any(|&(ns, ne)| {
                         ns >= cs
                             && ne <= m.start
                             && m.start - ne <= NEGATION_REACH_BYTES
                             && text[ne..m.start].split_whitespace().count() <= 4
                             && !(ns >= m.start && ne <= m.end)
                     });
-                    m.negated = negated;
-                    let is_strength = (rule.signal == Signal::Strength) != negated;
-                    if is_strength {
-                        strength[clause] += rule.weight;
+                    if (rule.signal == Signal::Strength) != m.negated {
+                        j.strength[clause] += rule.weight;
                     } else {
-                        shortfall[clause] += rule.weight;
+                        j.shortfall[clause] += rule.weight;
                     }
                 }
-                Signal::Neutral => neutral += rule.weight,
-                Signal::Context if m.start <= 2 => context_at_start = true,
+                Signal::Neutral => j.neutral += rule.weight,
+                Signal::Context if m.start <= 2 => j.context_at_start = true,
                 _ => {}
             }
         }
+        j
+    }
 
-        let mut has_strength = false;
-        let mut has_shortfall = false;
-        for (s, f) in strength.iter().zip(&shortfall) {
-            if *s > *f {
-                has_strength = true;
-            } else if *f > *s {
-                has_shortfall = true;
-            } else if *s > 0.0 {
-                has_strength = true;
-                has_shortfall = true;
-            }
-        }
-        let total_s: f32 = strength.iter().sum();
-        let total_f: f32 = shortfall.iter().sum();
-        let polarity = match (has_strength, has_shortfall) {
-            // A decisive neutral expression (a plain comparison, a figure with no comparator).
-            _ if neutral > 0.0 && neutral >= total_s.max(total_f) => Polarity::Neutral,
-            (true, true) if clauses.len() == 1 && total_s != total_f => {
-                if total_s > total_f {
-                    Polarity::Strength
-                } else {
-                    Polarity::Shortfall
-                }
-            }
-            (true, true) => Polarity::Mixed,
-            (true, false) => Polarity::Strength,
-            (false, true) => Polarity::Shortfall,
-            (false, false) if context_at_start && neutral == 0.0 && !any_aim => {
-                previous.map_or(Polarity::Neutral, |p| p.polarity)
-            }
-            (false, false) => Polarity::Neutral,
-        };
-
-        // A theme needs weight 1: one specific term, or two passing mentions (weight 0.5).
+    /// Themes: those whose matches weigh 1 or more (one specific term or two passing
+    /// mentions); else, for a context sentence, the previous sentence's; plus those the page
+    /// implies. Theme matches below the threshold are dropped from `matches`.
+    fn themes(
+        &self,
+        matches: &mut Vec<Match>,
+        context_at_start: bool,
+        context: &Context,
+    ) -> Vec<&'static str> {
         let mut theme_weight: Vec<(&'static str, f32)> = Vec::new();
-        for m in &matches {
+        for m in matches.iter() {
             let rule = &self.rules[m.rule];
             if let Some(theme) = rule.theme {
                 match theme_weight.iter_mut().find(|(t, _)| *t == theme) {
@@ -582,11 +585,10 @@ impl RuleSet {
         // "This was similar to ...", "For example, ..." are about what the sentence before
         // was about.
         if themes.is_empty() && context_at_start {
-            if let Some(previous) = previous {
+            if let Some(previous) = context.previous {
                 themes = previous.themes.clone();
             }
         }
-        // Themes the page implies.
         if let Some(page) = context.page {
             let untagged = themes.is_empty();
             for (index, rule) in self.rules.iter().enumerate() {
@@ -608,20 +610,55 @@ impl RuleSet {
             themes.sort_unstable();
             themes.dedup();
         }
-        let evidence = matches
-            .iter()
-            .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))
-            .min_by_key(|(start, _)| *start)
-            .map_or(EvidenceSource::None, |(_, e)| e);
-        let mut rules: Vec<usize> = matches.iter().map(|m| m.rule).collect();
-        rules.sort_unstable();
-        rules.dedup();
-        Tags {
-            polarity,
-            themes,
-            evidence,
-            rules,
-            matches,
+        themes
+    }
+}
+
+/// The cue totals of a sentence, clause by clause.
+struct Judgement {
+    strength: Vec<f32>,
+    shortfall: Vec<f32>,
+    neutral: f32,
+    context_at_start: bool,
+    any_aim: bool,
+}
+
+impl Judgement {
+    /// A clause whose strength total beats its shortfall total is a strength (and the
+    /// reverse; a tie is both). Clauses that disagree make the sentence mixed; one clause
+    /// with both goes to the larger total. A decisive neutral expression wins when it
+    /// weighs as much as the cues; with no cue, a context sentence takes the previous
+    /// sentence's polarity.
+    fn polarity(&self, previous: Option<&Tags>) -> Polarity {
+        let (mut has_strength, mut has_shortfall) = (false, false);
+        for (s, f) in self.strength.iter().zip(&self.shortfall) {
+            if s > f {
+                has_strength = true;
+            } else if f > s {
+                has_shortfall = true;
+            } else if *s > 0.0 {
+                has_strength = true;
+                has_shortfall = true;
+            }
+        }
+        let total_s: f32 = self.strength.iter().sum();
+        let total_f: f32 = self.shortfall.iter().sum();
+        match (has_strength, has_shortfall) {
+            _ if self.neutral > 0.0 && self.neutral >= total_s.max(total_f) => Polarity::Neutral,
+            (true, true) if self.strength.len() == 1 && total_s != total_f => {
+                if total_s > total_f {
+                    Polarity::Strength
+                } else {
+                    Polarity::Shortfall
+                }
+            }
+            (true, true) => Polarity::Mixed,
+            (true, false) => Polarity::Strength,
+            (false, true) => Polarity::Shortfall,
+            (false, false) if self.context_at_start && self.neutral == 0.0 && !self.any_aim => {
+                previous.map_or(Polarity::Neutral, |p| p.polarity)
+            }
+            (false, false) => Polarity::Neutral,
         }
     }
 }

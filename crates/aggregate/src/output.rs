@@ -256,9 +256,16 @@ struct JsonMatch<'a> {
     start: Option<usize>,
     end: Option<usize>,
     text: &'a str,
+    #[serde(skip_serializing_if = "is_false")]
     negated: bool,
+    #[serde(skip_serializing_if = "is_false")]
     aim: bool,
+    #[serde(skip_serializing_if = "is_false")]
     page: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One document's rows, rendered (in a worker thread) to the bytes of each file.

@@ -69,7 +69,7 @@ enum Command {
     /// agrees with the official scores of the quality statement pages (--scores).
     Eval {
         /// Gold file (TSV: id, council_slug, page, section, text, polarity, themes, source),
-        /// each sentence looked up in <pages>/<council_slug>/<page>.txt.
+        /// each sentence looked up in `PAGES/<council_slug>/<page>.txt`.
         #[arg(long)]
         gold: Option<PathBuf>,
         /// Folder of report pages.

@@ -61,7 +61,7 @@ pub enum PageKind {
     QualityStatement,
     /// The "Overall summary" page with the rating and the nine scores.
     Summary,
-    /// The "About <council>" page: demographics and financial facts.
+    /// The "About `<council>`" page: demographics and financial facts.
     Overview,
     /// Anything else: processed as plain prose.
     Other,
@@ -159,7 +159,7 @@ pub struct Document {
     pub text: String,
     pub blocks: Vec<Block>,
     pub kind: PageKind,
-    /// Council name from the "<council>: local authority assessment" title line.
+    /// Council name from the "`<council>`: local authority assessment" title line.
     pub council: Option<String>,
     pub quality_statement: Option<&'static QualityStatement>,
     pub score: Option<u8>,

@@ -56,7 +56,9 @@ const BLOCK: &[&str] = &[
     "center",
 ];
 
-/// Class or id words that mark site furniture wherever they are.
+/// Class or id words that mark site furniture wherever they are. Words are matched whole
+/// (or with an "s"), so report content with classes such as `social-care` is kept; the
+/// joined forms (`socialshare`, `sharelinks`) catch sharing widgets.
 const FURNITURE_WORDS: &[&str] = &[
     "cookie",
     "cookies",
@@ -65,8 +67,11 @@ const FURNITURE_WORDS: &[&str] = &[
     "skip",
     "skiplink",
     "feedback",
-    "share",
-    "social",
+    "socialshare",
+    "sharelinks",
+    "sharethis",
+    "socialmedia",
+    "socialicons",
     "nav",
     "navigation",
     "navbar",
@@ -76,16 +81,15 @@ const FURNITURE_WORDS: &[&str] = &[
     "updated",
     "sronly",
     "visuallyhidden",
-    "banner",
     "consent",
-    "survey",
     "helpful",
-    "print",
+    "printpage",
+    "printlink",
     "backtotop",
 ];
 
 /// Class or id words that mark furniture only outside the main content.
-const OUTER_WORDS: &[&str] = &["header", "footer", "masthead", "topbar"];
+const OUTER_WORDS: &[&str] = &["header", "footer", "masthead", "topbar", "banner"];
 
 static FURNITURE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -454,6 +458,17 @@ mod tests {
                 "One",
                 "Two"
             ]
+        );
+    }
+
+    #[test]
+    fn content_classes_that_look_like_furniture_words_are_kept() {
+        let html = r#"<main><div class="hero-banner"><h1>X Council: local authority assessment</h1></div>
+            <section class="social-care-findings"><p>Staff were kind.</p></section>
+            <div class="share-links"><a>Share on X</a></div></main>"#;
+        assert_eq!(
+            lines(html),
+            ["X Council: local authority assessment", "Staff were kind."]
         );
     }
 

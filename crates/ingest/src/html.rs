@@ -359,7 +359,16 @@ pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
                 match node.value() {
                     Node::Element(element) => {
                         let name = element.name();
-                        if is_furniture(element, main_depth > 0) {
+                        // A button in the content that holds a heading is an accordion's
+                        // section title, not a control: keep it.
+                        let accordion_heading = name == "button"
+                            && main_depth > 0
+                            && node.descendants().any(|d| {
+                                d.value()
+                                    .as_element()
+                                    .is_some_and(|e| matches!(hint_of(e.name()), Hint::Heading(_)))
+                            });
+                        if is_furniture(element, main_depth > 0) && !accordion_heading {
                             skipping = Some(node.id());
                             continue;
                         }
@@ -459,6 +468,13 @@ mod tests {
                 "Two"
             ]
         );
+    }
+
+    #[test]
+    fn accordion_headings_in_buttons_are_kept_but_plain_buttons_are_not() {
+        let html = r#"<main><button class="accordion"><h3>Front door</h3></button><p>Waits were short.</p>
+            <button>Show all sections</button></main>"#;
+        assert_eq!(lines(html), ["Front door", "Waits were short."]);
     }
 
     #[test]

@@ -368,7 +368,16 @@ pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
                                     .as_element()
                                     .is_some_and(|e| matches!(hint_of(e.name()), Hint::Heading(_)))
                             });
-                        if is_furniture(element, main_depth > 0) && !accordion_heading {
+                        // A page header holding the page's h1 (copies without <main> put the
+                        // "<council>: local authority assessment" title there): keep it.
+                        let title_header = name == "header"
+                            && node
+                                .descendants()
+                                .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1"));
+                        if is_furniture(element, main_depth > 0)
+                            && !accordion_heading
+                            && !title_header
+                        {
                             skipping = Some(node.id());
                             continue;
                         }
@@ -467,6 +476,16 @@ mod tests {
                 "One",
                 "Two"
             ]
+        );
+    }
+
+    #[test]
+    fn a_page_header_holding_the_title_is_kept() {
+        let html = r#"<body><header class="page-header"><h1>X Council: local authority assessment</h1></header>
+            <header class="site-header"><a>Logo</a><nav><a>Home</a></nav></header><p>Staff were kind.</p></body>"#;
+        assert_eq!(
+            lines(html),
+            ["X Council: local authority assessment", "Staff were kind."]
         );
     }
 

@@ -4,8 +4,8 @@
 1. `findings analyse` on corpus-dev: every page's kind, council, QS, theme, score and
    (summary pages) rating agree with manifest.json.
 2. The same pages wrapped as saved HTML (site furniture around them), as Windows-1252
-   HTML with a charset meta, and as div-and-<br> markup give the same sentences (text,
-   section, paragraph) as their text.
+   HTML with a charset meta, as div-and-<br> markup, and as text pasted with single
+   newlines give the same sentences (text, section, paragraph) as their text.
 """
 import csv, html, json, os, subprocess, sys, tempfile
 
@@ -97,6 +97,7 @@ def main():
         text_by_rel = {rel(p, CORPUS): s for p, s in text_sentences.items()}
 
         variants = {
+            "text-single-newlines": lambda t: ("\n".join(l for l in t.split("\n") if l.strip()) + "\n").encode("utf-8"),
             "html-utf8": lambda t: as_semantic_html(t, '<meta charset="utf-8">').encode("utf-8"),
             "html-cp1252": lambda t: as_semantic_html(t, '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">').encode("cp1252", "xmlcharrefreplace"),
             "div-br": lambda t: as_div_br(t).encode("utf-8"),
@@ -105,7 +106,8 @@ def main():
             root = os.path.join(tmp, name)
             for e in manifest:
                 src = os.path.join(CORPUS, e["council_slug"], e["page"] + ".txt")
-                dst = os.path.join(root, e["council_slug"], e["page"] + ".html")
+                ext = ".txt" if name.startswith("text") else ".html"
+                dst = os.path.join(root, e["council_slug"], e["page"] + ext)
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 open(dst, "wb").write(make(open(src, encoding="utf-8").read()))
             h_reports, h_sentences = analyse(root, os.path.join(tmp, "out-" + name))

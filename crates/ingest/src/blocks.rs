@@ -136,6 +136,11 @@ pub(crate) fn heading_like(line: &str) -> bool {
     !has_inner_sentence && !CONNECTORS.contains(&last_word.as_str())
 }
 
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end_matches(['"', '\'', '’', '”', ')'])
+        .ends_with(['.', '!', '?', ':'])
+}
+
 fn starts_lowercase(line: &str) -> bool {
     line.chars()
         .next()
@@ -151,6 +156,8 @@ fn first_word_len(line: &str) -> usize {
 fn logical_lines(lines: &[String]) -> Vec<String> {
     const WRAP_MAX: usize = 150;
     let lengths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    // A line wider than any wrap width means the text is not hard-wrapped.
+    let unwrapped = lengths.iter().any(|&l| l > WRAP_MAX);
     // The two widest wrap-width lines, so "the widest other line" is O(1) per line.
     let mut widest = [(0usize, usize::MAX); 2];
     for (j, &l) in lengths.iter().enumerate() {
@@ -181,7 +188,11 @@ fn logical_lines(lines: &[String]) -> Vec<String> {
         let width = widest_other.max(if len <= WRAP_MAX { len } else { 0 });
         let join = if starts_lowercase(next) {
             true
-        } else if len > WRAP_MAX {
+        } else if len > WRAP_MAX || unwrapped {
+            // One paragraph per line: nothing here is hard-wrapped.
+            false
+        } else if ends_sentence(line) && heading_like(next) {
+            // A finished sentence followed by a heading-like line: the paragraph ended.
             false
         } else if len + 1 + first_word_len(next) <= width {
             // The next word would have fitted: this line ended early (paragraph end or heading).
@@ -305,6 +316,20 @@ mod tests {
         assert_eq!(
             got[1].1,
             "Overall rating for Hartlepool Borough Council: 70%"
+        );
+    }
+
+    #[test]
+    fn a_page_pasted_with_single_newlines_keeps_its_blocks() {
+        let input = "We maximise the effectiveness of care by assessing and reviewing needs with people.\nKey findings for this quality statement\nPeople were able to access services in several ways, through the website and by phone.\n";
+        let got: Vec<String> = texts(input).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(
+            got,
+            [
+                "We maximise the effectiveness of care by assessing and reviewing needs with people.",
+                "Key findings for this quality statement",
+                "People were able to access services in several ways, through the website and by phone."
+            ]
         );
     }
 

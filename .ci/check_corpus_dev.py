@@ -4,10 +4,11 @@
 1. `findings analyse` on corpus-dev: every page's kind, council, QS, theme, score and
    (summary pages) rating agree with manifest.json.
 2. The same pages wrapped as saved HTML (site furniture around them), as Windows-1252
-   HTML with a charset meta, as div-and-<br> markup, and as text pasted with single
-   newlines give the same sentences (text, section, paragraph) as their text.
+   HTML with a charset meta, as div-and-<br> markup, as text pasted with single newlines
+   and as text hard-wrapped at 78 columns give the same sentences (text, section,
+   paragraph) as their text.
 """
-import csv, html, json, os, subprocess, sys, tempfile
+import csv, html, json, os, subprocess, sys, tempfile, textwrap
 
 FINDINGS = sys.argv[1]
 SHARED = sys.argv[2]
@@ -55,6 +56,17 @@ def as_semantic_html(text, meta):
     return FURNITURE_TOP.format(meta=meta, title=html.escape(title)) + "\n".join(out) + FURNITURE_BOTTOM
 
 
+def hard_wrapped(text):
+    """Paragraphs wrapped at 78 columns, as text mail or editors save it."""
+    out = []
+    for b in text.split("\n\n"):
+        if b.strip().startswith("•") or "\n  " in b:
+            out.append(b)
+        else:
+            out.append(textwrap.fill(b.strip(), 78))
+    return "\n\n".join(out) + "\n"
+
+
 def as_div_br(text):
     body = "<br><br>\n".join("<br>".join(html.escape(l) for l in b.split("\n")) for b in blocks(text))
     return FURNITURE_TOP.format(meta='<meta charset="utf-8">', title="Report") + f"<div class=\"content\">{body}</div>" + FURNITURE_BOTTOM
@@ -98,6 +110,7 @@ def main():
 
         variants = {
             "text-single-newlines": lambda t: ("\n".join(l for l in t.split("\n") if l.strip()) + "\n").encode("utf-8"),
+            "text-hard-wrapped": lambda t: hard_wrapped(t).encode("utf-8"),
             "html-utf8": lambda t: as_semantic_html(t, '<meta charset="utf-8">').encode("utf-8"),
             "html-cp1252": lambda t: as_semantic_html(t, '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">').encode("cp1252", "xmlcharrefreplace"),
             "div-br": lambda t: as_div_br(t).encode("utf-8"),

@@ -156,8 +156,15 @@ fn first_word_len(line: &str) -> usize {
 fn logical_lines(lines: &[String]) -> Vec<String> {
     const WRAP_MAX: usize = 150;
     let lengths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
-    // A line wider than any wrap width means the text is not hard-wrapped.
-    let unwrapped = lengths.iter().any(|&l| l > WRAP_MAX);
+    // Not hard-wrapped: a line wider than any wrap width, or most lines ending a sentence
+    // (one paragraph or heading per line, as text pasted from a browser).
+    let sentence_ends = lines
+        .iter()
+        .take(lines.len().saturating_sub(1))
+        .filter(|l| ends_sentence(l))
+        .count();
+    let unwrapped = lengths.iter().any(|&l| l > WRAP_MAX)
+        || (lines.len() > 1 && sentence_ends * 2 >= lines.len() - 1);
     // The two widest wrap-width lines, so "the widest other line" is O(1) per line.
     let mut widest = [(0usize, usize::MAX); 2];
     for (j, &l) in lengths.iter().enumerate() {
@@ -174,7 +181,11 @@ fn logical_lines(lines: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
     for (i, line) in lines.iter().enumerate() {
-        if !current.is_empty() {
+        // A line broken after a hyphen ("multi-" / "disciplinary") joins without a space.
+        let after_hyphen = current.ends_with('-')
+            && current[..current.len() - 1].ends_with(char::is_alphabetic)
+            && line.starts_with(char::is_lowercase);
+        if !current.is_empty() && !after_hyphen {
             current.push(' ');
         }
         current.push_str(line);
@@ -191,14 +202,16 @@ fn logical_lines(lines: &[String]) -> Vec<String> {
         } else if len > WRAP_MAX || unwrapped {
             // One paragraph per line: nothing here is hard-wrapped.
             false
-        } else if ends_sentence(line) && heading_like(next) {
-            // A finished sentence followed by a heading-like line: the paragraph ended.
+        } else if ends_sentence(line) && heading_like(next) && lengths[i + 1] * 10 < width * 6 {
+            // A finished sentence followed by a short heading-like line: the paragraph ended.
             false
         } else if len + 1 + first_word_len(next) <= width {
             // The next word would have fitted: this line ended early (paragraph end or heading).
             false
         } else {
-            !(heading_like(line) && len > widest_other + 5)
+            // A heading wider than the wrapped lines below it (at least two of them: a
+            // paragraph's last line is short anyway).
+            !(heading_like(line) && len > widest_other + 5 && i + 2 < lines.len())
         };
         if !join {
             out.push(std::mem::take(&mut current));
@@ -280,6 +293,15 @@ mod tests {
                 BlockKind::Paragraph,
                 "People told us that staff were kind and that they were listened to by the team when they called the front door. Waits were short.".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn a_line_broken_after_a_hyphen_joins_without_a_space() {
+        let input = "People who did not meet the criteria for the multi-\ndisciplinary team were supported by other frontline staff.\n";
+        assert_eq!(
+            texts(input)[0].1,
+            "People who did not meet the criteria for the multi-disciplinary team were supported by other frontline staff."
         );
     }
 

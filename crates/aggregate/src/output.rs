@@ -445,7 +445,7 @@ impl Outputs {
     }
 }
 
-/// errors.csv (`path, level, error`), written as problems arrive in path order, with the
+/// errors.csv (`path, error, level`), written as problems arrive in path order, with the
 /// problems found while walking the inputs merged in by path.
 pub struct ErrorsCsv {
     csv: StagedCsv,
@@ -462,7 +462,7 @@ impl ErrorsCsv {
         let mut walk = walk.into_iter();
         let next_walk = walk.next();
         Ok(ErrorsCsv {
-            csv: StagedCsv::create(dir, "errors.csv", &["path", "level", "error"])?,
+            csv: StagedCsv::create(dir, "errors.csv", &["path", "error", "level"])?,
             walk,
             next_walk,
             errors: 0,
@@ -476,7 +476,7 @@ impl ErrorsCsv {
             Level::Warning => self.warnings += 1,
         }
         self.csv
-            .row([e.path.as_str(), e.level.as_str(), e.error.as_str()])
+            .row([e.path.as_str(), e.error.as_str(), e.level.as_str()])
     }
 
     /// Write the walk problems that sort before `path`.

@@ -323,8 +323,9 @@ impl RuleSet {
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
         let lowered = text.to_ascii_lowercase();
         let text = lowered.as_str();
-        let clauses = self.clauses(text, &self.raw_matches(text));
-        self.raw_matches(text).into_iter().any(|(s, e, r)| {
+        let raw = self.raw_matches(text);
+        let clauses = self.clauses(text, &raw);
+        raw.into_iter().any(|(s, e, r)| {
             r == rule_index && !self.excepted(r, s, e, text, &clauses, &mut Vec::new())
         })
     }

@@ -363,7 +363,7 @@ pub(crate) fn split_pages(
             format,
             text,
             blocks,
-            None,
+            council,
             keys,
         )];
     }
@@ -419,17 +419,19 @@ pub(crate) fn recognise(
     blocks: Vec<Block>,
     council_hint: Option<&str>,
 ) -> Document {
-    let keys = view(&text, &blocks).keys;
-    recognise_keyed(path, format, text, blocks, council_hint, keys)
+    let v = view(&text, &blocks);
+    let council = title_council(&v).or_else(|| council_hint.map(str::to_string));
+    let keys = v.keys;
+    recognise_keyed(path, format, text, blocks, council, keys)
 }
 
-/// [`recognise`] with the blocks' match keys already computed.
+/// [`recognise`] with the blocks' match keys and the council already worked out.
 fn recognise_keyed(
     path: String,
     format: Format,
     text: String,
     blocks: Vec<Block>,
-    council_hint: Option<&str>,
+    council: Option<String>,
     keys: Vec<String>,
 ) -> Document {
     let view = View {
@@ -439,7 +441,6 @@ fn recognise_keyed(
     };
     let n = blocks.len();
 
-    let council = title_council(&view).or_else(|| council_hint.map(str::to_string));
     let published = contains_ignore_ascii_case(&text, "published")
         .then(|| PUBLISHED.captures(&text))
         .flatten()

@@ -336,6 +336,22 @@ fn flat_raw_blocks(source: &str) -> Vec<RawBlock> {
     collector.blocks
 }
 
+/// Elements that look like furniture but hold report headings, so are kept: a button in
+/// the content that holds a heading (an accordion's section title), and a page header that
+/// holds the h1 (copies without `<main>` put the "`<council>`: local authority assessment"
+/// title there).
+fn holds_content_heading(node: ego_tree::NodeRef<Node>, name: &str, inside_main: bool) -> bool {
+    let holds = |wanted: fn(&str) -> bool| {
+        node.descendants()
+            .any(|d| d.value().as_element().is_some_and(|e| wanted(e.name())))
+    };
+    match name {
+        "button" if inside_main => holds(|n| matches!(hint_of(n), Hint::Heading(_))),
+        "header" => holds(|n| n == "h1"),
+        _ => false,
+    }
+}
+
 /// Parse HTML into raw blocks. Iterative, so any nesting depth is fine; markup nested
 /// deeper than [`MAX_TREE_DEPTH`] goes to the linear flat scanner.
 pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
@@ -359,24 +375,8 @@ pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
                 match node.value() {
                     Node::Element(element) => {
                         let name = element.name();
-                        // A button in the content that holds a heading is an accordion's
-                        // section title, not a control: keep it.
-                        let accordion_heading = name == "button"
-                            && main_depth > 0
-                            && node.descendants().any(|d| {
-                                d.value()
-                                    .as_element()
-                                    .is_some_and(|e| matches!(hint_of(e.name()), Hint::Heading(_)))
-                            });
-                        // A page header holding the page's h1 (copies without <main> put the
-                        // "<council>: local authority assessment" title there): keep it.
-                        let title_header = name == "header"
-                            && node
-                                .descendants()
-                                .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1"));
                         if is_furniture(element, main_depth > 0)
-                            && !accordion_heading
-                            && !title_header
+                            && !holds_content_heading(node, name, main_depth > 0)
                         {
                             skipping = Some(node.id());
                             continue;

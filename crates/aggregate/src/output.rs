@@ -152,6 +152,11 @@ impl StagedCsv {
         self.file.write_all(&self.row)
     }
 
+    /// Append rows already rendered as CSV (see [`render`]).
+    pub fn append_rendered(&mut self, rows: &[u8]) -> Result<(), RunError> {
+        self.file.write_all(rows)
+    }
+
     /// Flush and rename into place.
     pub fn commit(self) -> Result<(), RunError> {
         self.file.commit()
@@ -407,32 +412,26 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
 
 /// The per-sentence outputs, appended in input order as documents arrive.
 pub struct Outputs {
-    reports: StagedFile,
-    sentences: StagedFile,
-    findings: StagedFile,
+    reports: StagedCsv,
+    sentences: StagedCsv,
+    findings: StagedCsv,
     matches: StagedFile,
-}
-
-fn with_header(dir: &Path, name: &str, header: &[&str]) -> Result<StagedFile, RunError> {
-    let mut file = StagedFile::create(dir, name)?;
-    file.write_all(&csv_bytes(|w| w.write_record(header)))?;
-    Ok(file)
 }
 
 impl Outputs {
     pub fn create(dir: &Path) -> Result<Outputs, RunError> {
         Ok(Outputs {
-            reports: with_header(dir, "reports.csv", REPORT_COLUMNS)?,
-            sentences: with_header(dir, "sentences.csv", SENTENCE_COLUMNS)?,
-            findings: with_header(dir, "findings.csv", FINDING_COLUMNS)?,
+            reports: StagedCsv::create(dir, "reports.csv", REPORT_COLUMNS)?,
+            sentences: StagedCsv::create(dir, "sentences.csv", SENTENCE_COLUMNS)?,
+            findings: StagedCsv::create(dir, "findings.csv", FINDING_COLUMNS)?,
             matches: StagedFile::create(dir, "findings.jsonl")?,
         })
     }
 
     pub fn append(&mut self, rendered: &Rendered) -> Result<(), RunError> {
-        self.reports.write_all(&rendered.reports)?;
-        self.sentences.write_all(&rendered.sentences)?;
-        self.findings.write_all(&rendered.findings)?;
+        self.reports.append_rendered(&rendered.reports)?;
+        self.sentences.append_rendered(&rendered.sentences)?;
+        self.findings.append_rendered(&rendered.findings)?;
         self.matches.write_all(&rendered.jsonl)
     }
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{findings, read_csv, root};
+use common::{findings, read_csv, root, DATASETS};
 
 #[test]
 fn analyse_corpus_writes_every_dataset_and_exits_zero() {
@@ -14,13 +14,7 @@ fn analyse_corpus_writes_every_dataset_and_exits_zero() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(0));
-    for file in [
-        "reports.csv",
-        "sentences.csv",
-        "errors.csv",
-        "findings.csv",
-        "findings.jsonl",
-    ] {
+    for file in DATASETS.iter().chain(&["run.json"]) {
         assert!(out.path().join(file).exists(), "{file} missing");
     }
     let reports = read_csv(&out.path().join("reports.csv"));
@@ -126,17 +120,19 @@ fn output_is_byte_identical_whatever_the_thread_count() {
             .unwrap();
         assert_eq!(status.code(), Some(1));
     }
-    for file in [
-        "reports.csv",
-        "sentences.csv",
-        "errors.csv",
-        "findings.csv",
-        "findings.jsonl",
-    ] {
+    for file in DATASETS {
         let a = std::fs::read(one.path().join(file)).unwrap();
         let b = std::fs::read(two.path().join(file)).unwrap();
         assert!(a == b, "{file} differs between --jobs 1 and --jobs 2");
     }
+    // run.json too, but for the elapsed time.
+    let run = |dir: &tempfile::TempDir| {
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("run.json")).unwrap()).unwrap();
+        json.as_object_mut().unwrap().remove("seconds");
+        json
+    };
+    assert_eq!(run(&one), run(&two));
 }
 
 #[test]

@@ -5,6 +5,18 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Every dataset `analyse` writes, but run.json (whose `seconds` vary).
+pub const DATASETS: &[&str] = &[
+    "reports.csv",
+    "sentences.csv",
+    "errors.csv",
+    "findings.csv",
+    "findings.jsonl",
+    "councils.csv",
+    "council_themes.csv",
+    "themes.csv",
+];
+
 /// The `findings` binary under test.
 pub fn findings() -> Command {
     Command::new(env!("CARGO_BIN_EXE_findings"))

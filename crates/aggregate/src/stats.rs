@@ -41,6 +41,17 @@ fn add(a: &mut Counts, b: &Counts) {
     }
 }
 
+/// The `sentences, n_strength, n_shortfall, n_mixed, n_neutral` fields of a count.
+fn count_fields(c: &Counts) -> [String; 5] {
+    [
+        sum(c).to_string(),
+        c[0].to_string(),
+        c[1].to_string(),
+        c[2].to_string(),
+        c[3].to_string(),
+    ]
+}
+
 /// `(shortfall + mixed) / (strength + shortfall + mixed)`.
 fn shortfall_share(c: &Counts) -> String {
     share((c[1] + c[2]) as usize, (c[0] + c[1] + c[2]) as usize)
@@ -348,15 +359,9 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
         ];
         row.extend((0..QUALITY_STATEMENTS.len()).map(|i| opt(a.scores[i].or(a.listed[i]))));
         let c = &a.counts;
-        row.extend([
-            a.documents.to_string(),
-            sum(&c).to_string(),
-            c[0].to_string(),
-            c[1].to_string(),
-            c[2].to_string(),
-            c[3].to_string(),
-            shortfall_share(c),
-        ]);
+        row.push(a.documents.to_string());
+        row.extend(count_fields(c));
+        row.push(shortfall_share(c));
         row.extend(
             a.per_qs
                 .iter()
@@ -385,21 +390,18 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
                 corpus_theme[i] as f64,
                 corpus_total as f64,
             );
-            council_themes.row([
+            let head = [
                 a.name().to_string(),
                 a.gss().to_string(),
                 a.published.clone(),
                 theme.to_string(),
-                n.to_string(),
-                c[0].to_string(),
-                c[1].to_string(),
-                c[2].to_string(),
-                c[3].to_string(),
+            ];
+            council_themes.row(head.into_iter().chain(count_fields(c)).chain([
                 share(n, sentences),
                 shortfall_share(c),
                 odds.map(|(d, _)| format!("{d:.4}")).unwrap_or_default(),
                 odds.map(|(_, z)| format!("{z:.4}")).unwrap_or_default(),
-            ])?;
+            ]))?;
         }
     }
     council_themes.commit()?;
@@ -431,17 +433,12 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
             .map(|(s, _, name)| format!("{name} ({s:.2})"))
             .collect::<Vec<_>>()
             .join("; ");
-        themes.row([
-            theme.to_string(),
-            councils_mentioning.to_string(),
-            sum(&total).to_string(),
-            total[0].to_string(),
-            total[1].to_string(),
-            total[2].to_string(),
-            total[3].to_string(),
-            shortfall_share(&total),
-            top,
-        ])?;
+        let head = [theme.to_string(), councils_mentioning.to_string()];
+        themes.row(
+            head.into_iter()
+                .chain(count_fields(&total))
+                .chain([shortfall_share(&total), top]),
+        )?;
     }
     themes.commit()
 }

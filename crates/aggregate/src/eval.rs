@@ -374,21 +374,18 @@ pub fn score_agreement(pages: &Path, rules: &RuleSet) -> ScoreAgreement {
     let inputs = crate::Inputs::collect(&[pages]);
     let mut points: Vec<(u8, f64)> = Vec::new();
     for path in &inputs.files {
-        let Ok(bytes) = std::fs::read(path) else {
+        // Files that cannot be read or parsed have no score to compare.
+        let Ok(pages) = crate::run::process(path, rules, &Default::default()) else {
             continue;
         };
-        let label = path.display().to_string();
-        let Ok(docs) = ingest::parse_pages(&label, &bytes, &Default::default()) else {
-            continue;
-        };
-        for doc in docs {
+        for tagged in pages {
+            let doc = &tagged.document;
             let Some(score) = doc
                 .score
                 .filter(|_| doc.kind == ingest::PageKind::QualityStatement)
             else {
                 continue;
             };
-            let tagged = tag_document(rules, doc);
             let c = crate::stats::polarity_counts(&tagged.tags);
             let judged = c[0] + c[1] + c[2];
             if judged > 0 {

@@ -115,7 +115,11 @@ fn process_file(
 }
 
 /// Read, parse (a file may hold several pages) and tag one file.
-fn process(path: &Path, rules: &RuleSet, options: &ParseOptions) -> Result<Vec<Tagged>, FileError> {
+pub(crate) fn process(
+    path: &Path,
+    rules: &RuleSet,
+    options: &ParseOptions,
+) -> Result<Vec<Tagged>, FileError> {
     let label = display_path(path);
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > options.max_bytes as u64 {

@@ -83,10 +83,12 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>, EvalError> {
         .collect()
 }
 
+/// A tagged page and where each of its sentences is, by normalised text.
+type IndexedPage = (Tagged, HashMap<String, usize>);
+
 /// Tag every gold sentence in the context of its page.
 pub fn score(gold: &[GoldRow], pages: &Path, rules: &RuleSet) -> Vec<Scored> {
-    let mut cache: HashMap<(String, String), Option<(Tagged, HashMap<String, usize>)>> =
-        HashMap::new();
+    let mut cache: HashMap<(String, String), Option<IndexedPage>> = HashMap::new();
     gold.iter()
         .map(|row| {
             let entry = cache

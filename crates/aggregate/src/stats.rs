@@ -372,7 +372,7 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
     councils.commit()?;
 
     // Theme mentions per assessment and over the corpus, for shares and log-odds.
-    let mention_total = |t: &[Counts]| t.iter().map(|c| sum(&c)).sum::<usize>();
+    let mention_total = |t: &[Counts]| t.iter().map(sum).sum::<usize>();
     let corpus_theme: Vec<usize> = (0..THEMES.len())
         .map(|i| list.iter().map(|a| sum(&a.themes[i])).sum())
         .collect();
@@ -414,7 +414,7 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
         for a in &list {
             let c = &a.themes[i];
             add(&mut total, c);
-            if sum(&c) > 0 {
+            if sum(c) > 0 {
                 councils_mentioning += 1;
             }
             let judged = c[0] + c[1] + c[2];

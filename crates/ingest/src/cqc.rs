@@ -522,8 +522,7 @@ fn recognise_keyed(
         quality_statement_findings_start(&view, &mut doc, title_at + 1)
     } else {
         // Not a CQC page: everything after a title line is prose.
-        let title_lines = usize::from(doc.council.is_some());
-        title_lines
+        usize::from(doc.council.is_some())
     };
 
     doc.sections = findings(&view, findings_from);

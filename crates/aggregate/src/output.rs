@@ -283,7 +283,10 @@ pub struct Rendered {
 }
 
 fn csv_bytes(rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // A small buffer: the default one (8 KiB, zeroed) costs more than a document's rows.
+    let mut writer = csv::WriterBuilder::new()
+        .buffer_capacity(1024)
+        .from_writer(Vec::new());
     rows(&mut writer).expect("writing CSV to memory cannot fail");
     writer
         .into_inner()

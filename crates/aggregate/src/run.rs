@@ -4,7 +4,7 @@ use crate::councils::{Council, Councils};
 use crate::inputs::{display_path, FileError, Inputs};
 use crate::output::{render, ErrorsCsv, Outputs, Rendered, StagedFile};
 use crate::stats::{write_aggregates, Aggregator, PageCounts};
-use extract::{Context, RuleSet};
+use extract::RuleSet;
 use ingest::{Document, PageKind, ParseOptions};
 use rayon::prelude::*;
 use std::path::Path;
@@ -64,20 +64,7 @@ pub struct Tagged {
 /// Tag every findings sentence of a document, each in its context: the tags of the
 /// sentence before it in the same paragraph, and the page it is on.
 pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
-    let mut tags = Vec::with_capacity(document.sentence_count());
-    for section in &document.sections {
-        for paragraph in &section.paragraphs {
-            let first = tags.len();
-            for sentence in &paragraph.sentences {
-                let context = Context {
-                    previous: tags[first..].last(),
-                    page: document.quality_statement.map(|qs| qs.slug),
-                };
-                let t = rules.tag(document.sentence_text(sentence), &context);
-                tags.push(t);
-            }
-        }
-    }
+    let tags = rules.tag_document(&document);
     Tagged { document, tags }
 }
 

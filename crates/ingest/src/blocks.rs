@@ -72,10 +72,32 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
 /// whitespace, trim.
 pub(crate) fn normalise_line(line: &str) -> String {
     // One pass: drop invisible characters, turn every space or control character into a
-    // single space, trim.
+    // single space, trim. Runs of plain ASCII are copied whole.
     let mut out = String::with_capacity(line.len());
     let mut space = false;
-    for c in line.chars() {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x21..0x7f).contains(&b) {
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !(0x21..0x7f).contains(b))
+                .map_or(bytes.len(), |n| i + n);
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push_str(&line[i..run]);
+            i = run;
+            continue;
+        }
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            line[i..].chars().next().expect("i is a character boundary")
+        };
+        i += c.len_utf8();
         if matches!(
             c,
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
@@ -94,10 +116,11 @@ pub(crate) fn normalise_line(line: &str) -> String {
     }
     // The rare lines with markup debris or "Page last updated" go through the regexes.
     let has_markup = out.contains('>');
-    let has_updated = out
-        .as_bytes()
-        .windows(7)
-        .any(|w| w.eq_ignore_ascii_case(b"updated"));
+    let has_updated = memchr::memchr2_iter(b'u', b'U', out.as_bytes()).any(|at| {
+        out.as_bytes()[at..]
+            .get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"updated"))
+    });
     if !has_markup && !has_updated {
         return out;
     }
@@ -230,14 +253,15 @@ pub(crate) fn build(raw: Vec<RawBlock>) -> (String, Vec<Block>) {
     for block in raw {
         let lines: Vec<String> = block
             .lines
-            .iter()
-            .map(|l| normalise_line(l))
+            .into_iter()
+            .map(|l| normalise_line(&l))
             .filter(|l| !l.is_empty())
             .collect();
         if lines.is_empty() {
             continue;
         }
         let logical = match block.hint {
+            _ if lines.len() == 1 => lines,
             Hint::Paragraph => logical_lines(&lines),
             _ => vec![lines.join(" ")],
         };

@@ -162,8 +162,21 @@ fn match_key(text: &str) -> String {
     key
 }
 
-static TITLE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s*[:|–—-]\s*local authority assessment\b").unwrap());
+/// The council of a "<council>: local authority assessment" line (the separator may be
+/// `:`, `|`, or a hyphen or dash), as written.
+fn council_of_title_line(line: &str) -> Option<&str> {
+    const TITLE: &str = "local authority assessment";
+    let lower = line.to_ascii_lowercase();
+    lower.match_indices(TITLE).find_map(|(at, _)| {
+        let after = line[at + TITLE.len()..].chars().next();
+        if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let before = line[..at].trim_end();
+        let council = before.strip_suffix([':', '|', '–', '—', '-'])?.trim();
+        (!council.is_empty()).then_some(council)
+    })
+}
 static SCORE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^score\s*:?\s*([1-4])(?:$|[^0-9])").unwrap());
 static SCORE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -189,7 +202,7 @@ fn score_from_words(text: &str) -> Option<u8> {
 
 /// A quality statement title with its score on the same line ("Assessing needs Score: 2").
 fn title_with_score(text: &str) -> Option<(&'static QualityStatement, u8)> {
-    if text.len() > MAX_KEY_BYTES {
+    if text.len() > MAX_KEY_BYTES || !contains_ignore_ascii_case(text, "score") {
         return None;
     }
     let found = LISTED_SCORE.find(text)?;
@@ -274,10 +287,7 @@ fn title_council(view: &View) -> Option<String> {
         {
             return None;
         }
-        TITLE_LINE
-            .captures(view.text(i))
-            .map(|c| c[1].trim().to_string())
-            .filter(|c| !c.is_empty())
+        council_of_title_line(view.text(i)).map(str::to_string)
     })
 }
 
@@ -701,6 +711,7 @@ mod tests {
 
 #[cfg(test)]
 mod variant_tests {
+    use crate::cqc::council_of_title_line;
     use crate::{parse, PageKind};
 
     fn qs_page(score_lines: &str) -> String {
@@ -761,6 +772,34 @@ mod variant_tests {
         assert_eq!(doc.sections.len(), 1);
         assert_eq!(doc.sections[0].heading, "Front door");
         assert_eq!(doc.sentence_count(), 1);
+    }
+
+    #[test]
+    fn the_council_is_read_from_every_title_line_form() {
+        let council = |line| council_of_title_line(line);
+        assert_eq!(
+            council("Leeds City Council: local authority assessment"),
+            Some("Leeds City Council")
+        );
+        assert_eq!(
+            council("Leeds City Council : Local Authority Assessment"),
+            Some("Leeds City Council")
+        );
+        assert_eq!(
+            council("Wirral | local authority assessment 2024"),
+            Some("Wirral")
+        );
+        assert_eq!(
+            council("Bexley – local authority assessment"),
+            Some("Bexley")
+        );
+        assert_eq!(
+            council("Stoke-on-Trent - local authority assessment"),
+            Some("Stoke-on-Trent")
+        );
+        assert_eq!(council(": local authority assessment"), None);
+        assert_eq!(council("Leeds local authority assessment"), None);
+        assert_eq!(council("Leeds: local authority assessments"), None);
     }
 
     #[test]

@@ -98,23 +98,32 @@ static FURNITURE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-fn words(value: &str) -> impl Iterator<Item = String> + '_ {
-    value
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '.')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_ascii_lowercase())
+/// Whether a class or id word marks furniture: one of [`FURNITURE_WORDS`] (or it with
+/// one more letter), or outside the main content one of [`OUTER_WORDS`]. ASCII case is
+/// ignored.
+fn furniture_word(word: &str, inside_main: bool) -> bool {
+    FURNITURE_WORDS.iter().any(|f| {
+        word.len() >= f.len()
+            && word.len() <= f.len() + 1
+            && word.as_bytes()[..f.len()].eq_ignore_ascii_case(f.as_bytes())
+    }) || (!inside_main && OUTER_WORDS.iter().any(|o| word.eq_ignore_ascii_case(o)))
 }
 
-fn attribute_words(element: &Element) -> Vec<String> {
-    let mut out = Vec::new();
-    for name in ["class", "id"] {
-        if let Some(value) = element.attr(name) {
-            out.extend(words(value));
-            // "sr-only", "visually-hidden", "back-to-top" as one word too
-            out.push(value.to_ascii_lowercase().replace(['-', '_'], ""));
-        }
-    }
-    out
+/// Whether the element's class or id words mark it as furniture: each word split at
+/// spaces, hyphens, underscores and dots, and the whole value without hyphens and
+/// underscores ("sr-only", "visually-hidden", "back-to-top" as one word too).
+fn furniture_attribute(element: &Element, inside_main: bool) -> bool {
+    ["class", "id"].iter().any(|name| {
+        let Some(value) = element.attr(name) else {
+            return false;
+        };
+        let separator = |c: char| c.is_whitespace() || matches!(c, '-' | '_' | '.');
+        value
+            .split(separator)
+            .any(|word| !word.is_empty() && furniture_word(word, inside_main))
+            || (value.contains(['-', '_'])
+                && furniture_word(&value.replace(['-', '_'], ""), inside_main))
+    })
 }
 
 fn is_furniture(element: &Element, inside_main: bool) -> bool {
@@ -138,13 +147,7 @@ fn is_furniture(element: &Element, inside_main: bool) -> bool {
             return true;
         }
     }
-    let words = attribute_words(element);
-    words.iter().any(|w| {
-        FURNITURE_WORDS
-            .iter()
-            .any(|f| w == f || (w.starts_with(f) && w.len() <= f.len() + 1))
-            || (!inside_main && OUTER_WORDS.contains(&w.as_str()))
-    })
+    furniture_attribute(element, inside_main)
 }
 
 fn hint_of(name: &str) -> Hint {
@@ -219,9 +222,10 @@ pub(crate) fn nesting_depth(source: &str) -> usize {
                 depth = depth.saturating_sub(1);
             }
         } else if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            let name = tag_name(rest).to_ascii_lowercase();
+            let name = tag_name(rest);
             let end = rest.find('>').unwrap_or(rest.len());
-            if !VOID.contains(&name.as_str()) && !rest[..end].ends_with('/') {
+            let void = VOID.iter().any(|v| v.eq_ignore_ascii_case(name));
+            if !void && !rest[..end].ends_with('/') {
                 depth += 1;
                 deepest = deepest.max(depth);
             }

@@ -64,6 +64,25 @@ pub struct Inputs {
 
 const REPORT_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "txt", "text"];
 
+/// What makes a folder the same folder however it is reached (through symlinks or not).
+#[cfg(unix)]
+type FolderId = (u64, u64);
+#[cfg(not(unix))]
+type FolderId = PathBuf;
+
+/// The device and inode of a folder (one `stat`, where resolving its path would take a
+/// `readlink` per component).
+#[cfg(unix)]
+fn folder_identity(dir: &Path) -> FolderId {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).map_or((0, 0), |m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_identity(dir: &Path) -> FolderId {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
 /// Display form of a path, lossless for valid UTF-8 and escaped otherwise.
 pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().into_owned()
@@ -105,11 +124,10 @@ impl Inputs {
         inputs
     }
 
-    fn walk(&mut self, root: &Path, seen_dirs: &mut HashSet<PathBuf>) {
+    fn walk(&mut self, root: &Path, seen_dirs: &mut HashSet<FolderId>) {
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-            if !seen_dirs.insert(canonical) {
+            if !seen_dirs.insert(folder_identity(&dir)) {
                 continue;
             }
             let entries = match std::fs::read_dir(&dir) {
@@ -132,10 +150,16 @@ impl Inputs {
                     .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| REPORT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-                match std::fs::metadata(&path) {
-                    Ok(meta) if meta.is_dir() => stack.push(path),
+                // The folder listing says what an entry is; only a symlink needs a look at
+                // what it points to.
+                let file_type = match entry.file_type() {
+                    Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| m.file_type()),
+                    other => other,
+                };
+                match file_type {
+                    Ok(t) if t.is_dir() => stack.push(path),
                     Ok(_) if !is_report => self.skipped += 1,
-                    Ok(meta) if meta.is_file() => self.files.push(path),
+                    Ok(t) if t.is_file() => self.files.push(path),
                     Ok(_) => self.errors.push(FileError::error(
                         display_path(&path),
                         "not a regular file (a pipe, socket or device): not read",

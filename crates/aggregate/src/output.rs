@@ -78,7 +78,7 @@ impl StagedFile {
             .prefix(&format!(".{name}."))
             .tempfile_in(dir)
             .map_err(fail)?;
-        let writer = BufWriter::new(temp.reopen().map_err(fail)?);
+        let writer = BufWriter::with_capacity(256 << 10, temp.reopen().map_err(fail)?);
         Ok(StagedFile {
             temp,
             target,

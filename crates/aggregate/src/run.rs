@@ -23,7 +23,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             max_bytes: ingest::DEFAULT_MAX_BYTES,
-            batch: 64,
+            batch: 256,
         }
     }
 }
@@ -102,26 +102,33 @@ fn process_file(
 }
 
 /// Read, parse (a file may hold several pages) and tag one file.
+/// Read a whole file, refusing one over `limit` bytes before reading it.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| format!("cannot read: {e}");
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    if size > limit {
+        return Err(format!(
+            "file is {size} bytes, over the limit of {limit} bytes (--max-bytes)"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    // A file that grew since: read no more than one byte past the limit.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    Ok(bytes)
+}
+
 pub(crate) fn process(
     path: &Path,
     rules: &RuleSet,
     options: &ParseOptions,
 ) -> Result<Vec<Tagged>, FileError> {
     let label = display_path(path);
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() > options.max_bytes as u64 {
-            return Err(FileError::error(
-                label,
-                format!(
-                    "file is {} bytes, over the limit of {} bytes (--max-bytes)",
-                    meta.len(),
-                    options.max_bytes
-                ),
-            ));
-        }
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| FileError::error(label.clone(), format!("cannot read: {e}")))?;
+    let bytes = read_limited(path, options.max_bytes as u64)
+        .map_err(|message| FileError::error(label.clone(), message))?;
     let pages = ingest::parse_pages(&label, &bytes, options).map_err(|e| {
         let message = e.to_string();
         let message = message

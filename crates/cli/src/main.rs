@@ -227,7 +227,6 @@ fn analyse(
     rules: Option<&Path>,
     max_bytes: usize,
 ) -> Result<ExitCode> {
-    let rules = load_rules(rules)?;
     if let Some(jobs) = jobs {
         anyhow::ensure!(jobs > 0, "--jobs must be at least 1");
         rayon::ThreadPoolBuilder::new()
@@ -235,7 +234,13 @@ fn analyse(
             .build_global()
             .context("cannot start worker threads")?;
     }
-    let inputs = aggregate::Inputs::collect(paths);
+    // The rules compile while the folders are walked.
+    let (rules, inputs) = std::thread::scope(|scope| {
+        let rules = scope.spawn(|| load_rules(rules));
+        let inputs = aggregate::Inputs::collect(paths);
+        (rules.join(), inputs)
+    });
+    let rules = rules.map_err(|_| anyhow::anyhow!("loading the rules failed"))??;
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(inputs.files.len() as u64);
         bar.set_style(

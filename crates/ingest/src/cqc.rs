@@ -152,8 +152,12 @@ fn match_key(text: &str) -> String {
             pending_space = true;
         }
     }
-    // Spelling variants pages use.
-    if key.contains("co ordinat") || key.contains("maximize") || key.contains(" lead healthier") {
+    // Spelling variants pages use (searchers built once: building one costs more than
+    // searching a title).
+    static VARIANTS: LazyLock<[memchr::memmem::Finder<'static>; 3]> = LazyLock::new(|| {
+        ["co ordinat", "maximize", " lead healthier"].map(memchr::memmem::Finder::new)
+    });
+    if VARIANTS.iter().any(|v| v.find(key.as_bytes()).is_some()) {
         key = key
             .replace("co ordinat", "coordinat")
             .replace("maximize", "maximise")

@@ -6,8 +6,12 @@
 //! per-document costs weigh as they do on real downloads.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use extract::{Context, RuleSet};
+use extract::RuleSet;
 use std::path::{Path, PathBuf};
+
+// The allocator the `findings` binary uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
@@ -82,23 +86,22 @@ fn splitting_and_tagging(c: &mut Criterion) {
     });
     group.finish();
 
+    // Tagging as `analyse` does it: every findings sentence of a document, in one scan.
     let rules = RuleSet::builtin().unwrap();
-    let sentences: Vec<String> = paragraphs
+    let documents: Vec<ingest::Document> = read_all("text")
         .iter()
-        .flat_map(|p| {
-            ingest::split_sentences(p)
-                .into_iter()
-                .map(|(s, e)| p[s..e].to_string())
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|(path, bytes)| ingest::parse_pages(path, bytes, &Default::default()).unwrap())
         .collect();
-    let bytes: u64 = sentences.iter().map(|s| s.len() as u64).sum();
+    let bytes: u64 = documents
+        .iter()
+        .flat_map(|doc| doc.sentences().map(|s| (s.end - s.start) as u64))
+        .sum();
     let mut group = c.benchmark_group("tagging_all_rules");
     group.throughput(Throughput::Bytes(bytes));
-    group.bench_function("corpus_sentences", |b| {
+    group.bench_function("corpus_documents", |b| {
         b.iter(|| {
-            for s in &sentences {
-                std::hint::black_box(rules.tag(s, &Context::default()));
+            for doc in &documents {
+                std::hint::black_box(rules.tag_document(doc));
             }
         })
     });

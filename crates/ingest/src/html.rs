@@ -1,9 +1,15 @@
-//! HTML to raw blocks with `scraper`: site furniture dropped, blocks in document order.
+//! HTML to raw blocks: site furniture dropped, blocks in document order.
+//!
+//! The markup is read in one pass over the tokens of `html5gum` (a WHATWG tokenizer)
+//! with a stack of open elements that closes what HTML closes implicitly (a `<p>` at the
+//! next block, an `<li>` at the next item, table cells and rows): the text and block
+//! boundaries of a tree builder, without building the tree (html5ever's tree building
+//! was most of the time spent on HTML).
 
 use crate::blocks::{Hint, RawBlock};
-use ego_tree::iter::Edge;
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Emitter, ForwardingEmitter};
 use regex::Regex;
-use scraper::{node::Element, Html, Node};
 use std::sync::LazyLock;
 
 /// Elements whose whole subtree is never report text.
@@ -112,9 +118,9 @@ fn furniture_word(word: &str, inside_main: bool) -> bool {
 /// Whether the element's class or id words mark it as furniture: each word split at
 /// spaces, hyphens, underscores and dots, and the whole value without hyphens and
 /// underscores ("sr-only", "visually-hidden", "back-to-top" as one word too).
-fn furniture_attribute(element: &Element, inside_main: bool) -> bool {
-    ["class", "id"].iter().any(|name| {
-        let Some(value) = element.attr(name) else {
+fn furniture_attribute(tag: &StartTag, inside_main: bool) -> bool {
+    [&tag.class, &tag.id].iter().any(|value| {
+        let Some(value) = value else {
             return false;
         };
         let separator = |c: char| c.is_whitespace() || matches!(c, '-' | '_' | '.');
@@ -126,18 +132,18 @@ fn furniture_attribute(element: &Element, inside_main: bool) -> bool {
     })
 }
 
-fn is_furniture(element: &Element, inside_main: bool) -> bool {
-    let name = element.name();
+fn is_furniture(tag: &StartTag, inside_main: bool) -> bool {
+    let name = tag.name.as_str();
     if SKIPPED.contains(&name) {
         return true;
     }
     if (name == "header" || name == "footer") && !inside_main {
         return true;
     }
-    if element.attr("aria-hidden") == Some("true") {
+    if tag.aria_hidden.as_deref() == Some("true") {
         return true;
     }
-    if let Some(role) = element.attr("role") {
+    if let Some(role) = &tag.role {
         let role = role.to_ascii_lowercase();
         if matches!(
             role.as_str(),
@@ -147,7 +153,7 @@ fn is_furniture(element: &Element, inside_main: bool) -> bool {
             return true;
         }
     }
-    furniture_attribute(element, inside_main)
+    furniture_attribute(tag, inside_main)
 }
 
 fn hint_of(name: &str) -> Hint {
@@ -164,6 +170,7 @@ fn hint_of(name: &str) -> Hint {
     }
 }
 
+#[derive(Default)]
 struct Collector {
     blocks: Vec<RawBlock>,
     buffer: String,
@@ -194,9 +201,8 @@ impl Collector {
     }
 }
 
-/// Deeper than this, html5ever's tree building slows down with the square of the depth
-/// (every new element checks the whole stack of open elements), so such markup is read by
-/// the flat, linear scanner instead. Real report pages nest a few dozen levels.
+/// Deeper than this, markup is read by the flat, linear scanner instead of the walk with
+/// its stack of open elements. Real report pages nest a few dozen levels.
 pub(crate) const MAX_TREE_DEPTH: usize = 1_000;
 
 const VOID: &[&str] = &[
@@ -209,29 +215,6 @@ fn tag_name(rest: &str) -> &str {
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
         .unwrap_or(rest.len());
     &rest[..end]
-}
-
-/// The deepest element nesting of the markup, counted in one linear pass over the tags.
-pub(crate) fn nesting_depth(source: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut rest = source;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        if let Some(closing) = rest.strip_prefix('/') {
-            if closing.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                depth = depth.saturating_sub(1);
-            }
-        } else if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            let name = tag_name(rest);
-            let end = rest.find('>').unwrap_or(rest.len());
-            let void = VOID.iter().any(|v| v.eq_ignore_ascii_case(name));
-            if !void && !rest[..end].ends_with('/') {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-        }
-    }
-    deepest
 }
 
 /// Decode the character references of a text run (the flat scanner's job only; the tree
@@ -340,115 +323,496 @@ fn flat_raw_blocks(source: &str) -> Vec<RawBlock> {
     collector.blocks
 }
 
-/// Elements that look like furniture but hold report headings, so are kept: a button in
-/// the content that holds a heading (an accordion's section title), and a page header that
-/// holds the h1 (copies without `<main>` put the "`<council>`: local authority assessment"
-/// title there).
-fn holds_content_heading(node: ego_tree::NodeRef<Node>, name: &str, inside_main: bool) -> bool {
-    let holds = |wanted: fn(&str) -> bool| {
-        node.descendants()
-            .any(|d| d.value().as_element().is_some_and(|e| wanted(e.name())))
-    };
-    match name {
-        "button" if inside_main => holds(|n| matches!(hint_of(n), Hint::Heading(_))),
-        "header" => holds(|n| n == "h1"),
-        _ => false,
+/// Elements a `<p>` ends before (it is closed implicitly).
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "li",
+    "dd",
+    "dt",
+];
+
+/// Elements whose content a search for an implicitly closed element does not leave.
+const SCOPE: &[&str] = &[
+    "html", "table", "td", "th", "caption", "button", "object", "template", "marquee",
+];
+
+/// What may stand in `<head>`: any other element ends it, as in a browser.
+const HEAD_CONTENT: &[&str] = &[
+    "title", "meta", "link", "script", "style", "noscript", "base", "template",
+];
+
+/// Elements HTML closes implicitly, grouped by what closes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    /// `<p>`: closed by the next block.
+    Paragraph,
+    /// `<li>`: closed by the next item of its list.
+    ListItem,
+    /// `<dt>`, `<dd>`: closed by the next term or description.
+    Definition,
+    /// `<td>`, `<th>`: closed by the next cell.
+    Cell,
+    /// `<tr>`: closed by the next row.
+    Row,
+    /// `<thead>`, `<tbody>`, `<tfoot>`: closed by the next section of the table.
+    TableSection,
+}
+
+const GROUPS: usize = 6;
+
+/// What the walk needs to know of an element name, looked up once per tag.
+#[derive(Debug, Clone, Copy, Default)]
+struct Kind {
+    block: bool,
+    void: bool,
+    skipped: bool,
+    heading: bool,
+    closes_p: bool,
+    scope: bool,
+    in_head: bool,
+    group: Option<Group>,
+}
+
+impl Kind {
+    /// Ends the search for the element of an inline end tag (HTML's "special" elements).
+    fn special(self) -> bool {
+        self.block || self.skipped || self.scope || self.void
     }
 }
 
-/// Parse HTML into raw blocks. Iterative, so any nesting depth is fine; markup nested
-/// deeper than [`MAX_TREE_DEPTH`] goes to the linear flat scanner.
-pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
-    if nesting_depth(source) > MAX_TREE_DEPTH {
-        return flat_raw_blocks(source);
-    }
-    let document = Html::parse_document(source);
-    let mut collector = Collector {
-        blocks: Vec::new(),
-        buffer: String::new(),
-        hints: Vec::new(),
+/// Every name the walk treats specially, with its kind (other elements are inline).
+static KINDS: LazyLock<std::collections::HashMap<&'static str, Kind>> = LazyLock::new(|| {
+    let mut kinds: std::collections::HashMap<&'static str, Kind> = Default::default();
+    let mut mark = |names: &[&'static str], set: fn(&mut Kind)| {
+        for &name in names {
+            set(kinds.entry(name).or_default());
+        }
     };
-    let mut skipping: Option<ego_tree::NodeId> = None;
-    let mut main_depth = 0usize;
-    for edge in document.tree.root().traverse() {
-        match edge {
-            Edge::Open(node) => {
-                if skipping.is_some() {
-                    continue;
-                }
-                match node.value() {
-                    Node::Element(element) => {
-                        let name = element.name();
-                        if is_furniture(element, main_depth > 0)
-                            && !holds_content_heading(node, name, main_depth > 0)
-                        {
-                            skipping = Some(node.id());
-                            continue;
-                        }
-                        if name == "main"
-                            || name == "article"
-                            || element.attr("role") == Some("main")
-                        {
-                            main_depth += 1;
-                        }
-                        if name == "br" {
-                            collector.buffer.push('\n');
-                        } else if BLOCK.contains(&name) {
-                            collector.flush();
-                            collector.hints.push(hint_of(name));
-                        }
-                    }
-                    Node::Text(text) => {
-                        let text: &str = text;
-                        if text.chars().all(char::is_whitespace) {
-                            if !collector.buffer.is_empty()
-                                && !collector.buffer.ends_with([' ', '\n'])
-                            {
-                                collector.buffer.push(' ');
-                            }
-                        } else {
-                            let mut first = true;
-                            for word in text.split_whitespace() {
-                                let glue = !first || text.starts_with(char::is_whitespace);
-                                if glue
-                                    && !collector.buffer.is_empty()
-                                    && !collector.buffer.ends_with([' ', '\n'])
-                                {
-                                    collector.buffer.push(' ');
-                                }
-                                collector.buffer.push_str(word);
-                                first = false;
-                            }
-                            if text.ends_with(char::is_whitespace) {
-                                collector.buffer.push(' ');
-                            }
-                        }
-                    }
-                    _ => {}
+    mark(BLOCK, |k| k.block = true);
+    mark(VOID, |k| k.void = true);
+    mark(SKIPPED, |k| k.skipped = true);
+    mark(&["h1", "h2", "h3", "h4", "h5", "h6"], |k| k.heading = true);
+    mark(CLOSES_P, |k| k.closes_p = true);
+    mark(SCOPE, |k| k.scope = true);
+    mark(HEAD_CONTENT, |k| k.in_head = true);
+    mark(&["p"], |k| k.group = Some(Group::Paragraph));
+    mark(&["li"], |k| k.group = Some(Group::ListItem));
+    mark(&["dt", "dd"], |k| k.group = Some(Group::Definition));
+    mark(&["td", "th"], |k| k.group = Some(Group::Cell));
+    mark(&["tr"], |k| k.group = Some(Group::Row));
+    mark(&["thead", "tbody", "tfoot"], |k| {
+        k.group = Some(Group::TableSection)
+    });
+    kinds
+});
+
+/// An element name, borrowed from [`KINDS`] when it is one the walk knows.
+type Name = std::borrow::Cow<'static, str>;
+
+fn kind_of(name: &str) -> (Name, Kind) {
+    match KINDS.get_key_value(name) {
+        Some((&known, &kind)) => (Name::Borrowed(known), kind),
+        None => (Name::Owned(name.to_string()), Kind::default()),
+    }
+}
+
+/// A start tag and the attributes that decide whether it is furniture.
+#[derive(Debug, Default)]
+struct StartTag {
+    name: String,
+    class: Option<String>,
+    id: Option<String>,
+    role: Option<String>,
+    aria_hidden: Option<String>,
+}
+
+/// Elements that look like furniture but are kept when they hold a report heading: a
+/// button in the content that holds a heading (an accordion's section title), and a page
+/// header that holds the h1 (copies without `<main>` put the "`<council>`: local authority
+/// assessment" title there).
+fn wanted_heading(name: &str, inside_main: bool) -> Option<fn(&str) -> bool> {
+    match name {
+        "button" if inside_main => Some(|n| matches!(hint_of(n), Hint::Heading(_))),
+        "header" => Some(|n| n == "h1"),
+        _ => None,
+    }
+}
+
+/// What to restore if a furniture element that may hold a heading turns out not to.
+struct Tentative {
+    blocks: usize,
+    buffer: String,
+    hints: Vec<Hint>,
+    wanted: fn(&str) -> bool,
+    found: bool,
+}
+
+struct Open {
+    name: Name,
+    kind: Kind,
+    /// This element's start flushed the buffer and pushed a hint.
+    block: bool,
+    main: bool,
+    /// This element starts a skipped subtree.
+    skip: bool,
+    tentative: Option<Box<Tentative>>,
+}
+
+/// How far down the open elements a search for an implicitly closed element or the
+/// element of an end tag looks: far enough for any real page, and bounded so that each tag
+/// costs little whatever the markup.
+const SEARCH_REACH: usize = 128;
+
+/// The walk over the tokens: an open-element stack and the blocks collected so far.
+#[derive(Default)]
+struct Walker {
+    collector: Collector,
+    stack: Vec<Open>,
+    /// Open elements of each [`Group`], so a search runs only when one is open.
+    open_in_group: [usize; GROUPS],
+    /// Open elements that start a skipped subtree (text is collected when none is open).
+    skipping: usize,
+    /// Open furniture elements waiting for a heading.
+    tentatives: usize,
+    main_depth: usize,
+    /// The markup nests deeper than [`MAX_TREE_DEPTH`]: the walk stopped.
+    too_deep: bool,
+    tag: StartTag,
+    in_start_tag: bool,
+    attribute: String,
+}
+
+impl Walker {
+    fn event(&mut self, event: CallbackEvent<'_>) {
+        if self.too_deep {
+            return;
+        }
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                self.tag.name.clear();
+                self.tag.name.push_str(&String::from_utf8_lossy(name));
+                self.tag.class = None;
+                self.tag.id = None;
+                self.tag.role = None;
+                self.tag.aria_hidden = None;
+                self.in_start_tag = true;
+            }
+            CallbackEvent::AttributeName { name } if self.in_start_tag => {
+                self.attribute.clear();
+                self.attribute.push_str(&String::from_utf8_lossy(name));
+            }
+            CallbackEvent::AttributeValue { value } if self.in_start_tag => {
+                let slot = match self.attribute.as_str() {
+                    "class" => &mut self.tag.class,
+                    "id" => &mut self.tag.id,
+                    "role" => &mut self.tag.role,
+                    "aria-hidden" => &mut self.tag.aria_hidden,
+                    _ => return,
+                };
+                // The first of repeated attributes counts.
+                if slot.is_none() {
+                    *slot = Some(String::from_utf8_lossy(value).into_owned());
                 }
             }
-            Edge::Close(node) => {
-                if let Some(id) = skipping {
-                    if id == node.id() {
-                        skipping = None;
-                    }
-                    continue;
-                }
-                if let Node::Element(element) = node.value() {
-                    let name = element.name();
-                    if BLOCK.contains(&name) {
-                        collector.flush();
-                        collector.hints.pop();
-                    }
-                    if name == "main" || name == "article" || element.attr("role") == Some("main") {
-                        main_depth = main_depth.saturating_sub(1);
-                    }
+            CallbackEvent::CloseStartTag { .. } => {
+                self.in_start_tag = false;
+                let tag = std::mem::take(&mut self.tag);
+                self.open(&tag);
+                self.tag = tag;
+            }
+            CallbackEvent::EndTag { name } => {
+                self.in_start_tag = false;
+                self.close(&String::from_utf8_lossy(name));
+            }
+            CallbackEvent::String { value } => self.text(&String::from_utf8_lossy(value)),
+            _ => {}
+        }
+    }
+
+    /// Index of the nearest open element that `wanted` picks, unless one that `stops` picks
+    /// (or a scope boundary) comes first.
+    fn find(&self, wanted: impl Fn(&Open) -> bool, stops: impl Fn(&Open) -> bool) -> Option<usize> {
+        let from_top = self
+            .stack
+            .iter()
+            .rev()
+            .take(SEARCH_REACH)
+            .position(|open| wanted(open) || stops(open) || open.kind.scope)?;
+        let index = self.stack.len() - 1 - from_top;
+        wanted(&self.stack[index]).then_some(index)
+    }
+
+    /// Close the nearest open element of a group, unless an element `stops` picks comes
+    /// first; whether one was closed.
+    fn close_group(&mut self, group: Group, stops: impl Fn(&Open) -> bool) -> bool {
+        if self.open_in_group[group as usize] == 0 {
+            return false;
+        }
+        match self.find(|open| open.kind.group == Some(group), stops) {
+            Some(index) => {
+                self.pop_to(index);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn pop_to(&mut self, index: usize) {
+        while self.stack.len() > index {
+            let open = self.stack.pop().expect("the stack is longer than index");
+            self.closed(open);
+        }
+    }
+
+    fn open(&mut self, tag: &StartTag) {
+        let (name, kind) = kind_of(&tag.name);
+        // What HTML closes implicitly before this element.
+        if self.skipping > 0 && !kind.in_head {
+            // Anything but head content ends an open <head>.
+            if let Some(head) = self.find(|open| open.skip && open.name == "head", |_| false) {
+                self.pop_to(head);
+            }
+        }
+        if kind.closes_p {
+            self.close_group(Group::Paragraph, |_| false);
+        }
+        match kind.group {
+            Some(Group::ListItem) => {
+                self.close_group(Group::ListItem, |o| matches!(&*o.name, "ul" | "ol"));
+            }
+            Some(Group::Definition) => {
+                self.close_group(Group::Definition, |o| o.name == "dl");
+            }
+            Some(Group::Cell) => {
+                self.close_group(Group::Cell, |o| o.name == "tr");
+            }
+            Some(Group::Row) => {
+                self.close_group(Group::Row, |o| o.kind.group == Some(Group::TableSection));
+            }
+            Some(Group::TableSection) => {
+                self.close_group(Group::TableSection, |_| false);
+            }
+            Some(Group::Paragraph) | None => {}
+        }
+        if kind.heading && self.stack.last().is_some_and(|o| o.kind.heading) {
+            self.pop_to(self.stack.len() - 1);
+        }
+        // A furniture element waiting for a heading keeps its content if this is one.
+        if self.tentatives > 0 {
+            for open in &mut self.stack {
+                if let Some(t) = open.tentative.as_mut() {
+                    t.found |= (t.wanted)(&name);
                 }
             }
         }
+        let inside_main = self.main_depth > 0;
+        let mut open = Open {
+            name,
+            kind,
+            block: false,
+            main: false,
+            skip: false,
+            tentative: None,
+        };
+        if self.skipping > 0 {
+            // Inside a skipped subtree: only tracked, so its end is found.
+        } else if is_furniture(tag, inside_main) {
+            match wanted_heading(&open.name, inside_main) {
+                Some(wanted) => {
+                    self.tentatives += 1;
+                    open.tentative = Some(Box::new(Tentative {
+                        blocks: self.collector.blocks.len(),
+                        buffer: self.collector.buffer.clone(),
+                        hints: self.collector.hints.clone(),
+                        wanted,
+                        found: false,
+                    }));
+                    self.enter(tag, &mut open);
+                }
+                None => {
+                    open.skip = true;
+                    self.skipping += 1;
+                }
+            }
+        } else {
+            self.enter(tag, &mut open);
+        }
+        if kind.void {
+            // A void element ends where it starts.
+            self.closed(open);
+            return;
+        }
+        if let Some(group) = kind.group {
+            self.open_in_group[group as usize] += 1;
+        }
+        self.stack.push(open);
+        self.too_deep = self.stack.len() > MAX_TREE_DEPTH;
     }
-    collector.flush();
-    collector.blocks
+
+    /// The effects of entering a collected element.
+    fn enter(&mut self, tag: &StartTag, open: &mut Open) {
+        if matches!(&*open.name, "main" | "article") || tag.role.as_deref() == Some("main") {
+            self.main_depth += 1;
+            open.main = true;
+        }
+        if open.name == "br" {
+            self.collector.buffer.push('\n');
+        } else if open.kind.block {
+            self.collector.flush();
+            self.collector.hints.push(hint_of(&open.name));
+            open.block = true;
+        }
+    }
+
+    /// The effects of leaving an element.
+    fn closed(&mut self, open: Open) {
+        if let Some(group) = open.kind.group.filter(|_| !open.kind.void) {
+            self.open_in_group[group as usize] -= 1;
+        }
+        if open.skip {
+            self.skipping -= 1;
+            return;
+        }
+        if open.block {
+            self.collector.flush();
+            self.collector.hints.pop();
+        }
+        if open.main {
+            self.main_depth -= 1;
+        }
+        if let Some(t) = open.tentative {
+            self.tentatives -= 1;
+            if !t.found {
+                // Furniture after all: as if it had never been there.
+                self.collector.blocks.truncate(t.blocks);
+                self.collector.buffer = t.buffer;
+                self.collector.hints = t.hints;
+            }
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        let (_, kind) = kind_of(name);
+        if name == "br" {
+            // `</br>` is read as `<br>`.
+            let br = StartTag {
+                name: "br".into(),
+                ..StartTag::default()
+            };
+            self.open(&br);
+            return;
+        }
+        if name == "p" {
+            if !self.close_group(Group::Paragraph, |_| false) && self.skipping == 0 {
+                // An end tag with no paragraph open stands for an empty paragraph.
+                self.collector.flush();
+            }
+            return;
+        }
+        let found = if kind.heading {
+            // Any heading ends at any heading end tag.
+            self.find(|open| open.kind.heading, |_| false)
+        } else if kind.special() {
+            self.find(|open| open.name == name, |_| false)
+        } else {
+            self.find(|open| open.name == name, |open| open.kind.special())
+        };
+        if let Some(index) = found {
+            self.pop_to(index);
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.skipping > 0 {
+            return;
+        }
+        let buffer = &mut self.collector.buffer;
+        if text.chars().all(char::is_whitespace) {
+            if !buffer.is_empty() && !buffer.ends_with([' ', '\n']) {
+                buffer.push(' ');
+            }
+            return;
+        }
+        let mut first = true;
+        for word in text.split_whitespace() {
+            let glue = !first || text.starts_with(char::is_whitespace);
+            if glue && !buffer.is_empty() && !buffer.ends_with([' ', '\n']) {
+                buffer.push(' ');
+            }
+            buffer.push_str(word);
+            first = false;
+        }
+        if text.ends_with(char::is_whitespace) {
+            buffer.push(' ');
+        }
+    }
+}
+
+/// An emitter that reports no parse errors: the tokenizer then skips its per-character
+/// validation, which would only find errors that are ignored anyway.
+struct Quiet<E>(E);
+
+impl<E: Emitter> ForwardingEmitter for Quiet<E> {
+    type Token = E::Token;
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.0
+    }
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+}
+
+/// Parse HTML into raw blocks in one pass over its tokens; markup nested deeper than
+/// [`MAX_TREE_DEPTH`] goes to the flat scanner.
+pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
+    let mut walker = Walker::default();
+    let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
+        walker.event(event);
+        None::<()>
+    });
+    // Script, style and other raw-text elements switch the tokenizer's state, as a tree
+    // builder would.
+    emitter.naively_switch_states(true);
+    for _ in html5gum::Tokenizer::new_with_emitter(source, Quiet(emitter)) {}
+    if walker.too_deep {
+        return flat_raw_blocks(source);
+    }
+    walker.pop_to(0);
+    walker.collector.flush();
+    walker.collector.blocks
 }
 
 #[cfg(test)]
@@ -529,19 +893,49 @@ mod tests {
     }
 
     #[test]
+    fn elements_html_closes_implicitly_end_their_blocks() {
+        assert_eq!(
+            lines("<ul><li>One<li>Two</ul><p>A<p>B<div>C</div>"),
+            ["One", "Two", "A", "B", "C"]
+        );
+        assert_eq!(
+            lines("<table><tr><td>a<td>b<tr><th>c</table><dl><dt>T<dd>D</dl>"),
+            ["a", "b", "c", "T", "D"]
+        );
+        let hints: Vec<Hint> = raw_blocks("<ul><li>One<li>Two</ul>")
+            .iter()
+            .map(|b| b.hint)
+            .collect();
+        assert_eq!(hints, [Hint::ListItem, Hint::ListItem]);
+    }
+
+    #[test]
+    fn a_head_left_open_ends_at_the_body() {
+        assert_eq!(
+            lines("<html><head><title>Title</title><meta charset=utf-8><body><p>Text</p>"),
+            ["Text"]
+        );
+        assert_eq!(lines("<head><script>x</script><p>Text"), ["Text"]);
+    }
+
+    #[test]
+    fn stray_end_tags_are_ignored() {
+        assert_eq!(
+            lines("<p>one</span> two</div> three</p>"),
+            ["one two three"]
+        );
+        assert_eq!(lines("<p>a</p></p><p>b</li></ul>"), ["a", "b"]);
+        assert_eq!(lines("<div>a</p>b</div>"), ["a", "b"]);
+    }
+
+    #[test]
     fn deep_nesting_goes_to_the_flat_scanner_and_keeps_the_text() {
         let html = format!(
             "<p>Before.</p>{}deep <b>text</b>{}<p>After &amp; done.</p>",
             "<div>".repeat(200_000),
             "</div>".repeat(200_000)
         );
-        assert_eq!(nesting_depth(&html), 200_001);
         assert_eq!(lines(&html), ["Before.", "deep text", "After & done."]);
-    }
-
-    #[test]
-    fn nesting_depth_ignores_void_and_self_closing_elements() {
-        assert_eq!(nesting_depth("<div><br><img src=x/><p>a</p></div>"), 2);
     }
 
     #[test]

@@ -69,10 +69,22 @@ pub(crate) fn binary_offset(text: &str) -> Option<usize> {
         return Some(nul);
     }
     let sample = &bytes[..bytes.len().min(65536)];
-    let is_ascii_control =
-        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f;
-    // A branch-free count the compiler vectorises: real text has no controls at all.
-    let ascii = sample.iter().filter(|&&b| is_ascii_control(b)).count();
+    // Lane-wise comparisons only, so the compiler vectorises the count: real text has no
+    // controls at all.
+    let ascii: usize = sample
+        .chunks(255)
+        .map(|chunk| {
+            let count = chunk.iter().fold(0u8, |n, &b| {
+                n + u8::from(b < 0x20)
+                    - u8::from(b == b'\t')
+                    - u8::from(b == b'\n')
+                    - u8::from(b == b'\r')
+                    - u8::from(b == 0x0c)
+                    + u8::from(b == 0x7f)
+            });
+            usize::from(count)
+        })
+        .sum();
     let c1 = memchr::memchr_iter(0xc2, sample)
         .filter(|&i| sample.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
         .count();

@@ -413,9 +413,27 @@ impl Kind {
     }
 }
 
+/// FNV-1a: tag names are a few bytes, too short for a general-purpose hash to pay off.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100000001b3);
+        }
+    }
+}
+
+type KindMap =
+    std::collections::HashMap<&'static str, Kind, std::hash::BuildHasherDefault<NameHasher>>;
+
 /// Every name the walk treats specially, with its kind (other elements are inline).
-static KINDS: LazyLock<std::collections::HashMap<&'static str, Kind>> = LazyLock::new(|| {
-    let mut kinds: std::collections::HashMap<&'static str, Kind> = Default::default();
+static KINDS: LazyLock<KindMap> = LazyLock::new(|| {
+    let mut kinds = KindMap::default();
     let mut mark = |names: &[&'static str], set: fn(&mut Kind)| {
         for &name in names {
             set(kinds.entry(name).or_default());
@@ -515,6 +533,15 @@ struct Walker {
     attribute: String,
 }
 
+/// Text of a token: the tokenizer reads a `&str`, so its strings are UTF-8 but for
+/// pathological character references.
+fn utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 impl Walker {
     fn event(&mut self, event: CallbackEvent<'_>) {
         if self.too_deep {
@@ -523,7 +550,7 @@ impl Walker {
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 self.tag.name.clear();
-                self.tag.name.push_str(&String::from_utf8_lossy(name));
+                self.tag.name.push_str(&utf8(name));
                 self.tag.class = None;
                 self.tag.id = None;
                 self.tag.role = None;
@@ -532,7 +559,7 @@ impl Walker {
             }
             CallbackEvent::AttributeName { name } if self.in_start_tag => {
                 self.attribute.clear();
-                self.attribute.push_str(&String::from_utf8_lossy(name));
+                self.attribute.push_str(&utf8(name));
             }
             CallbackEvent::AttributeValue { value } if self.in_start_tag => {
                 let slot = match self.attribute.as_str() {
@@ -544,7 +571,7 @@ impl Walker {
                 };
                 // The first of repeated attributes counts.
                 if slot.is_none() {
-                    *slot = Some(String::from_utf8_lossy(value).into_owned());
+                    *slot = Some(utf8(value).into_owned());
                 }
             }
             CallbackEvent::CloseStartTag { .. } => {
@@ -555,9 +582,9 @@ impl Walker {
             }
             CallbackEvent::EndTag { name } => {
                 self.in_start_tag = false;
-                self.close(&String::from_utf8_lossy(name));
+                self.close(&utf8(name));
             }
-            CallbackEvent::String { value } => self.text(&String::from_utf8_lossy(value)),
+            CallbackEvent::String { value } => self.text(&utf8(value)),
             _ => {}
         }
     }

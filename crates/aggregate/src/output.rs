@@ -4,7 +4,7 @@
 
 use crate::councils::Council;
 use crate::inputs::{FileError, Level};
-use crate::run::{sentence_id, RunError, Tagged};
+use crate::run::{RunError, SentenceIds, Tagged};
 use extract::{RuleSet, Tags};
 use ingest::Document;
 use std::fs::File;
@@ -28,9 +28,6 @@ pub struct SentenceRow<'a> {
 impl SentenceRow<'_> {
     pub fn text(&self) -> &str {
         &self.document.text[self.start..self.end]
-    }
-    pub fn id(&self) -> String {
-        sentence_id(&self.document.path, self.start, self.end)
     }
 }
 
@@ -336,7 +333,11 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
         ])
     });
     let rows = sentence_rows(tagged);
-    let ids: Vec<String> = rows.iter().map(SentenceRow::id).collect();
+    let sentence_ids = SentenceIds::new(&doc.path);
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| sentence_ids.id(r.start, r.end))
+        .collect();
     let sentences = csv_bytes(|w| {
         for (row, id) in rows.iter().zip(&ids) {
             w.write_record([

@@ -267,17 +267,43 @@ fn write_run_json(
     file.commit()
 }
 
-/// Stable id of a sentence: a hash of the document path and its byte offsets.
+/// Stable id of a sentence: a hash (FNV-1a) of the document path and its byte offsets.
 pub fn sentence_id(path: &str, start: usize, end: usize) -> String {
-    let mut hash: u64 = 0xcbf29ce484222325;
-    for byte in path
-        .bytes()
-        .chain([0])
-        .chain(start.to_le_bytes())
-        .chain(end.to_le_bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x100000001b3);
+    SentenceIds::new(path).id(start, end)
+}
+
+/// The ids of the sentences of one document: the path is hashed once.
+pub struct SentenceIds {
+    path_hash: u64,
+}
+
+impl SentenceIds {
+    const PRIME: u64 = 0x100000001b3;
+
+    pub fn new(path: &str) -> SentenceIds {
+        let mut hash: u64 = 0xcbf29ce484222325;
+        for byte in path.bytes().chain([0]) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(Self::PRIME);
+        }
+        SentenceIds { path_hash: hash }
     }
-    format!("s{hash:016x}")
+
+    /// `s` and 16 hex digits.
+    pub fn id(&self, start: usize, end: usize) -> String {
+        let mut hash = self.path_hash;
+        for byte in (start as u64)
+            .to_le_bytes()
+            .into_iter()
+            .chain((end as u64).to_le_bytes())
+        {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(Self::PRIME);
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut id = String::with_capacity(17);
+        id.push('s');
+        for shift in (0..16).rev() {
+            id.push(char::from(HEX[(hash >> (shift * 4)) as usize & 0xf]));
+        }
+        id
+    }
 }

@@ -110,6 +110,7 @@ fn uax29_cuts(text: &str) -> Vec<usize> {
     };
     // Candidates: (terminator, last place its boundary can be, window start, window end).
     let mut candidates: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut plain_cuts: Vec<usize> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(offset) = bytes[i..]
@@ -129,6 +130,17 @@ fn uax29_cuts(text: &str) -> Vec<usize> {
                     !(c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ']' | '’' | '”' | '»'))
                 })
                 .unwrap_or(text.len() - run_end);
+        // The commonest boundary needs no Unicode rules: one terminator, spaces, an ASCII
+        // capital. UAX #29 always breaks there (SB11), before the capital.
+        if run_end == at + 1
+            && limit > run_end
+            && bytes[run_end..limit].iter().all(|&b| b == b' ')
+            && bytes.get(limit).is_some_and(u8::is_ascii_uppercase)
+        {
+            plain_cuts.push(limit);
+            i = run_end;
+            continue;
+        }
         let start = floor(at.saturating_sub(BACK));
         // UAX #29 looks ahead to the next letter (to see whether it is lowercase).
         // (Bounded, so a megabyte of digits and dots stays linear.)
@@ -141,7 +153,7 @@ fn uax29_cuts(text: &str) -> Vec<usize> {
         i = run_end;
     }
     // Overlapping windows are segmented together, so no character is segmented twice.
-    let mut cuts = Vec::new();
+    let mut cuts = plain_cuts;
     let mut group = 0;
     while group < candidates.len() {
         let (start, mut end) = (candidates[group].2, candidates[group].3);

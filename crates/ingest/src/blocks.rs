@@ -148,15 +148,17 @@ pub(crate) fn heading_like(line: &str) -> bool {
     if !(first.is_uppercase() || first.is_ascii_digit() || first == '\'' || first == '‘') {
         return false;
     }
-    if line.chars().count() > 150 || line.split_whitespace().count() > 20 {
+    // (Lines are normalised: single spaces, so words are counted by spaces.)
+    let too_long = line.len() > 150 && line.chars().count() > 150;
+    if too_long || line.bytes().filter(|&b| b == b' ').count() >= 20 {
         return false;
     }
     // A heading holds no sentence boundary ("Staff were kind. Waits were lo" is prose).
-    let has_inner_sentence = line
-        .match_indices(". ")
-        .any(|(i, _)| line[i + 2..].starts_with(char::is_uppercase));
-    let last_word = trimmed.rsplit(' ').next().unwrap_or("").to_lowercase();
-    !has_inner_sentence && !CONNECTORS.contains(&last_word.as_str())
+    let bytes = line.as_bytes();
+    let has_inner_sentence = memchr::memchr_iter(b'.', bytes)
+        .any(|i| bytes.get(i + 1) == Some(&b' ') && line[i + 2..].starts_with(char::is_uppercase));
+    let last_word = trimmed.rsplit(' ').next().unwrap_or("");
+    !has_inner_sentence && !CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(last_word))
 }
 
 fn ends_sentence(line: &str) -> bool {

@@ -128,9 +128,20 @@ fn canonical_rating(word: &str) -> Option<&'static str> {
 /// Lowercase, straight quotes, unified spellings, letters and digits only, words joined
 /// by single spaces.
 fn match_key(text: &str) -> String {
-    let mut key = String::with_capacity(text.len());
+    let mut key = String::with_capacity(text.len() + 4);
     let mut pending_space = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII bytes directly; other characters decoded.
+        let c = if bytes[i].is_ascii() {
+            i += 1;
+            char::from(bytes[i - 1])
+        } else {
+            let c = text[i..].chars().next().expect("i is a character boundary");
+            i += c.len_utf8();
+            c
+        };
         let c = if matches!(c, '’' | '‘') { '\'' } else { c };
         if c == '&' {
             if !key.is_empty() {
@@ -138,7 +149,7 @@ fn match_key(text: &str) -> String {
             }
             key.push_str("and");
             pending_space = true;
-        } else if c.is_alphanumeric() || c == '\'' {
+        } else if c.is_ascii_alphanumeric() || c == '\'' || (!c.is_ascii() && c.is_alphanumeric()) {
             if pending_space && !key.is_empty() {
                 key.push(' ');
             }
@@ -152,12 +163,10 @@ fn match_key(text: &str) -> String {
             pending_space = true;
         }
     }
-    // Spelling variants pages use (searchers built once: building one costs more than
-    // searching a title).
-    static VARIANTS: LazyLock<[memchr::memmem::Finder<'static>; 3]> = LazyLock::new(|| {
-        ["co ordinat", "maximize", " lead healthier"].map(memchr::memmem::Finder::new)
-    });
-    if VARIANTS.iter().any(|v| v.find(key.as_bytes()).is_some()) {
+    // Spelling variants pages use.
+    static VARIANTS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new("co ordinat|maximize| lead healthier").unwrap());
+    if VARIANTS.is_match(&key) {
         key = key
             .replace("co ordinat", "coordinat")
             .replace("maximize", "maximise")

@@ -41,7 +41,11 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
             blocks.extend(current.take());
             continue;
         }
-        if let Some(bullet) = BULLET.find(line) {
+        let first = line.trim_start().chars().next();
+        let may_be_bullet = first.is_some_and(|c| {
+            matches!(c, '•' | '·' | '▪' | '◦' | '●' | '‣' | '∙' | '*' | '-' | '–')
+        });
+        if let Some(bullet) = may_be_bullet.then(|| BULLET.find(line)).flatten() {
             blocks.extend(current.take());
             current = Some(RawBlock {
                 hint: Hint::ListItem,
@@ -80,16 +84,21 @@ pub(crate) fn normalise_line(line: &str) -> String {
     while i < bytes.len() {
         let b = bytes[i];
         if (0x21..0x7f).contains(&b) {
-            let run = bytes[i..]
-                .iter()
-                .position(|b| !(0x21..0x7f).contains(b))
-                .map_or(bytes.len(), |n| i + n);
+            // A run of printable ASCII with single spaces is copied whole.
+            let mut end = i + 1;
+            while end < bytes.len()
+                && ((0x21..0x7f).contains(&bytes[end])
+                    || (bytes[end] == b' '
+                        && bytes.get(end + 1).is_some_and(|n| (0x21..0x7f).contains(n))))
+            {
+                end += 1;
+            }
             if space && !out.is_empty() {
                 out.push(' ');
             }
             space = false;
-            out.push_str(&line[i..run]);
-            i = run;
+            out.push_str(&line[i..end]);
+            i = end;
             continue;
         }
         let c = if b < 0x80 {

@@ -251,6 +251,14 @@ impl RuleSet {
         &self.rules
     }
 
+    /// Compile every regex pattern's own regex now. They are otherwise compiled the first
+    /// time a sentence needs one; a thread can do this while others start working.
+    pub fn compile_patterns(&self) {
+        for lazy in &self.regexes {
+            lazy.regex();
+        }
+    }
+
     /// A stable hash of the rule files' names and contents.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint

@@ -364,9 +364,10 @@ const CLOSES_P: &[&str] = &[
     "dt",
 ];
 
-/// Elements whose content a search for an implicitly closed element does not leave.
+/// Elements whose content a search for an open element does not leave (HTML's default
+/// scope; a `<p>` is also not looked for outside a `<button>`).
 const SCOPE: &[&str] = &[
-    "html", "table", "td", "th", "caption", "button", "object", "template", "marquee",
+    "html", "table", "td", "th", "caption", "object", "template", "marquee",
 ];
 
 /// What may stand in `<head>`: any other element ends it, as in a browser.
@@ -574,10 +575,10 @@ impl Walker {
                     *slot = Some(utf8(value).into_owned());
                 }
             }
-            CallbackEvent::CloseStartTag { .. } => {
+            CallbackEvent::CloseStartTag { self_closing } => {
                 self.in_start_tag = false;
                 let tag = std::mem::take(&mut self.tag);
-                self.open(&tag);
+                self.open(&tag, self_closing);
                 self.tag = tag;
             }
             CallbackEvent::EndTag { name } => {
@@ -589,14 +590,19 @@ impl Walker {
         }
     }
 
-    /// Index of the nearest open element that `wanted` picks, unless one that `stops` picks
-    /// (or a scope boundary) comes first.
-    fn find(&self, wanted: impl Fn(&Open) -> bool, stops: impl Fn(&Open) -> bool) -> Option<usize> {
+    /// Index of the nearest open element that `wanted` picks, among the `reach` nearest,
+    /// unless one that `stops` picks (or a scope boundary) comes first.
+    fn find(
+        &self,
+        reach: usize,
+        wanted: impl Fn(&Open) -> bool,
+        stops: impl Fn(&Open) -> bool,
+    ) -> Option<usize> {
         let from_top = self
             .stack
             .iter()
             .rev()
-            .take(SEARCH_REACH)
+            .take(reach)
             .position(|open| wanted(open) || stops(open) || open.kind.scope)?;
         let index = self.stack.len() - 1 - from_top;
         wanted(&self.stack[index]).then_some(index)
@@ -608,7 +614,7 @@ impl Walker {
         if self.open_in_group[group as usize] == 0 {
             return false;
         }
-        match self.find(|open| open.kind.group == Some(group), stops) {
+        match self.find(SEARCH_REACH, |open| open.kind.group == Some(group), stops) {
             Some(index) => {
                 self.pop_to(index);
                 true
@@ -624,17 +630,23 @@ impl Walker {
         }
     }
 
-    fn open(&mut self, tag: &StartTag) {
-        let (name, kind) = kind_of(&tag.name);
+    fn open(&mut self, tag: &StartTag, self_closing: bool) {
+        let (name, mut kind) = kind_of(&tag.name);
+        // `<path/>` in an SVG, `<x/>`: an element HTML does not know ends where it starts
+        // when written self-closing (`<div/>` still opens a div, as in a browser).
+        if self_closing && !KINDS.contains_key(&*name) {
+            kind.void = true;
+        }
         // What HTML closes implicitly before this element.
         if self.skipping > 0 && !kind.in_head {
             // Anything but head content ends an open <head>.
-            if let Some(head) = self.find(|open| open.skip && open.name == "head", |_| false) {
+            let head = self.find(MAX_TREE_DEPTH, |o| o.skip && o.name == "head", |_| false);
+            if let Some(head) = head {
                 self.pop_to(head);
             }
         }
         if kind.closes_p {
-            self.close_group(Group::Paragraph, |_| false);
+            self.close_group(Group::Paragraph, |o| o.name == "button");
         }
         match kind.group {
             Some(Group::ListItem) => {
@@ -759,11 +771,11 @@ impl Walker {
                 name: "br".into(),
                 ..StartTag::default()
             };
-            self.open(&br);
+            self.open(&br, false);
             return;
         }
         if name == "p" {
-            if !self.close_group(Group::Paragraph, |_| false) && self.skipping == 0 {
+            if !self.close_group(Group::Paragraph, |o| o.name == "button") && self.skipping == 0 {
                 // An end tag with no paragraph open stands for an empty paragraph.
                 self.collector.flush();
             }
@@ -771,11 +783,15 @@ impl Walker {
         }
         let found = if kind.heading {
             // Any heading ends at any heading end tag.
-            self.find(|open| open.kind.heading, |_| false)
+            self.find(SEARCH_REACH, |open| open.kind.heading, |_| false)
+        } else if kind.skipped {
+            // The end of a skipped subtree is looked for however much is left open in it,
+            // so the rest of the page is never lost.
+            self.find(MAX_TREE_DEPTH, |open| open.name == name, |_| false)
         } else if kind.special() {
-            self.find(|open| open.name == name, |_| false)
+            self.find(SEARCH_REACH, |open| open.name == name, |_| false)
         } else {
-            self.find(|open| open.name == name, |open| open.kind.special())
+            self.find(SEARCH_REACH, |open| open.name == name, |o| o.kind.special())
         };
         if let Some(index) = found {
             self.pop_to(index);
@@ -953,6 +969,24 @@ mod tests {
         );
         assert_eq!(lines("<p>a</p></p><p>b</li></ul>"), ["a", "b"]);
         assert_eq!(lines("<div>a</p>b</div>"), ["a", "b"]);
+    }
+
+    #[test]
+    fn self_closing_svg_shapes_do_not_stay_open() {
+        // Left open, 1,200 shapes would be nesting too deep for the walk, and the flat
+        // scanner keeps the navigation.
+        let icons = "<path d='M0'/>".repeat(1_200);
+        let html = format!("<nav>Menu</nav><main><svg>{icons}</svg><p>Staff were kind.</p></main>");
+        assert_eq!(lines(&html), ["Staff were kind."]);
+    }
+
+    #[test]
+    fn a_skipped_element_ends_however_much_is_left_open_in_it() {
+        let html = format!(
+            "<nav>{}</nav><p>Waits were long.</p>",
+            "<span>menu".repeat(300)
+        );
+        assert_eq!(lines(&html), ["Waits were long."]);
     }
 
     #[test]

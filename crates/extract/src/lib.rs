@@ -11,7 +11,8 @@
 //! a match means is its [`Signal`]. Polarity is decided per clause (split at contrast
 //! signals), with negation flipping the cue it governs, and context signals letting
 //! "This ..." or "For example, ..." take the judgement of the sentence before. See
-//! [`RuleSet::tag`].
+//! [`RuleSet::tag`] for one sentence and [`RuleSet::tag_document`] for every findings
+//! sentence of an `ingest::Document` (one scan of the document's text, as `analyse` runs).
 //!
 //! The crate is pure: no I/O except [`RuleSet::from_dir`].
 //!

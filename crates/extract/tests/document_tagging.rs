@@ -76,3 +76,14 @@ fn sentences_with_no_byte_between_them_are_tagged_one_by_one() {
     assert_eq!(tags[0].polarity, extract::Polarity::Strength);
     assert_eq!(tags[1].polarity, extract::Polarity::Shortfall);
 }
+
+#[test]
+fn tags_are_the_same_before_and_after_the_patterns_are_compiled_ahead() {
+    // `compile_patterns` builds each pattern's regex and the phrase DFA; tagging must not
+    // depend on whether it has run.
+    let rules = RuleSet::builtin().unwrap();
+    let doc = ingest::parse("page.txt", PAGE.as_bytes()).unwrap();
+    let before = rules.tag_document(&doc);
+    rules.compile_patterns();
+    assert_eq!(rules.tag_document(&doc), before);
+}

@@ -192,6 +192,9 @@ pub fn run(
     // batches wait), so the writing overlaps the work and the output keeps input order.
     let batches = inputs.files.chunks(options.batch.max(1));
     std::thread::scope(|scope| -> Result<(), RunError> {
+        // The patterns' own regexes and the phrase DFA are built beside the workers, not
+        // in their way.
+        scope.spawn(|| rules.compile_patterns());
         let (sender, receiver) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
             for batch in batches {

@@ -255,12 +255,8 @@ fn analyse(
         max_bytes,
         ..aggregate::Options::default()
     };
-    let summary = std::thread::scope(|scope| {
-        // The patterns' own regexes compile beside the workers, not in their way.
-        scope.spawn(|| rules.compile_patterns());
-        aggregate::run(&inputs, &rules, &options, out, |done| {
-            bar.set_position(done as u64)
-        })
+    let summary = aggregate::run(&inputs, &rules, &options, out, |done| {
+        bar.set_position(done as u64)
     })?;
     bar.finish_and_clear();
     eprintln!(

@@ -79,8 +79,8 @@ fn sentences_with_no_byte_between_them_are_tagged_one_by_one() {
 
 #[test]
 fn tags_are_the_same_before_and_after_the_patterns_are_compiled_ahead() {
-    // `compile_patterns` builds each pattern's regex and the phrase DFA; tagging must not
-    // depend on whether it has run.
+    // `compile_patterns` builds each pattern's regex ahead; tagging must not depend on
+    // whether it has run.
     let rules = RuleSet::builtin().unwrap();
     let doc = ingest::parse("page.txt", PAGE.as_bytes()).unwrap();
     let before = rules.tag_document(&doc);

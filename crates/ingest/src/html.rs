@@ -184,6 +184,16 @@ impl Collector {
             return;
         }
         let hint = *self.hints.last().unwrap_or(&Hint::Paragraph);
+        if !self.buffer.contains('\n') {
+            // One line (no <br>): the common case.
+            let line = self.buffer.trim();
+            if !FURNITURE_TEXT.is_match(line) {
+                let lines = vec![line.to_string()];
+                self.blocks.push(RawBlock { hint, lines });
+            }
+            self.buffer.clear();
+            return;
+        }
         // A blank line (two <br>) inside one element separates blocks, as in text.
         let buffer = std::mem::take(&mut self.buffer);
         for part in buffer.split("\n\n") {
@@ -764,6 +774,11 @@ impl Walker {
     }
 
     fn close(&mut self, name: &str) {
+        // Well-formed markup closes the element last opened.
+        if name != "br" && self.stack.last().is_some_and(|open| open.name == name) {
+            self.pop_to(self.stack.len() - 1);
+            return;
+        }
         let (_, kind) = kind_of(name);
         if name == "br" {
             // `</br>` is read as `<br>`.

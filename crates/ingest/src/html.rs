@@ -333,45 +333,13 @@ fn flat_raw_blocks(source: &str) -> Vec<RawBlock> {
     collector.blocks
 }
 
-/// Elements a `<p>` ends before (it is closed implicitly).
-const CLOSES_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "ul",
-    "li",
-    "dd",
-    "dt",
+/// Elements other than the [`BLOCK`] ones that a `<p>` ends before (it is closed
+/// implicitly before every block but the parts of a table, `<body>` and `<html>`).
+const CLOSES_P_TOO: &[&str] = &["dialog", "dir", "form", "hgroup", "menu", "nav"];
+
+/// Block elements that do not end a `<p>`.
+const LEAVES_P_OPEN: &[&str] = &[
+    "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "body", "html",
 ];
 
 /// Elements whose content a search for an open element does not leave (HTML's default
@@ -454,7 +422,9 @@ static KINDS: LazyLock<KindMap> = LazyLock::new(|| {
     mark(VOID, |k| k.void = true);
     mark(SKIPPED, |k| k.skipped = true);
     mark(&["h1", "h2", "h3", "h4", "h5", "h6"], |k| k.heading = true);
-    mark(CLOSES_P, |k| k.closes_p = true);
+    mark(BLOCK, |k| k.closes_p = true);
+    mark(LEAVES_P_OPEN, |k| k.closes_p = false);
+    mark(CLOSES_P_TOO, |k| k.closes_p = true);
     mark(SCOPE, |k| k.scope = true);
     mark(HEAD_CONTENT, |k| k.in_head = true);
     mark(&["p"], |k| k.group = Some(Group::Paragraph));

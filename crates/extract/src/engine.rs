@@ -269,70 +269,42 @@ impl RuleSet {
         &self.fingerprint
     }
 
-    /// Raw matches `(start, end, rule)` of every rule in each sentence of `text`
-    /// (`spans`: byte ranges of `text`, in order, not overlapping), with offsets within
-    /// the sentence, sorted; the scan text (see [`ScanText`]) they were found in. The text
-    /// is lowercased once and the phrase automaton runs once over it, not once per
-    /// sentence. `None` when two sentences touch (no byte between them to mark the
-    /// boundary).
-    fn scan(&self, text: &str, spans: &[(usize, usize)]) -> Option<(ScanText, Vec<Vec<Raw>>)> {
-        let scan = ScanText::new(text, spans)?;
-        let buf = scan.text.as_str();
-        let mut found: Vec<Vec<Raw>> = vec![Vec::new(); spans.len()];
-        for m in self.phrases.find_overlapping_iter(buf) {
-            let Some(i) = scan.sentence_of(m.start(), m.end()) else {
-                continue;
-            };
-            let (offset, sentence) = scan.sentence(i);
-            let (start, end) = (m.start() - offset, m.end() - offset);
+    /// Raw matches of every rule in `text` (lowercased), sorted.
+    fn raw_matches(&self, text: &str) -> Vec<Raw> {
+        let mut found: Vec<Raw> = Vec::new();
+        for m in self.phrases.find_overlapping_iter(text) {
             let (rule, prefix) = self.phrase_owner[m.pattern().as_usize()];
-            let before_ok = !sentence[..start]
+            let before_ok = !text[..m.start()]
                 .chars()
                 .next_back()
                 .is_some_and(is_word_char);
-            let after_ok = prefix || !sentence[end..].chars().next().is_some_and(is_word_char);
+            let after_ok = prefix || !text[m.end()..].chars().next().is_some_and(is_word_char);
             if before_ok && after_ok {
                 let end = if prefix {
                     // Extend a prefix match to the end of its word.
-                    end + sentence[end..]
-                        .find(|c: char| !is_word_char(c))
-                        .unwrap_or(sentence.len() - end)
+                    m.end()
+                        + text[m.end()..]
+                            .find(|c: char| !is_word_char(c))
+                            .unwrap_or(text.len() - m.end())
                 } else {
-                    end
+                    m.end()
                 };
-                found[i].push((start, end, rule));
+                found.push((m.start(), end, rule));
             }
         }
-        // The regex set tells which patterns match a sentence; only those are searched
-        // for spans. (Run over the whole text, a pattern is searched for in sentences
-        // where it does not match: slower.)
-        for (i, raw) in found.iter_mut().enumerate() {
-            let (_, sentence) = scan.sentence(i);
-            for index in self.regex_set.matches(sentence).iter() {
-                let lazy = &self.regexes[index];
-                for m in lazy.regex().find_iter(sentence).filter(|m| !m.is_empty()) {
-                    raw.push((m.start(), m.end(), lazy.rule));
-                }
+        // The regex set tells which patterns match; only those are searched for spans.
+        for index in self.regex_set.matches(text).iter() {
+            let lazy = &self.regexes[index];
+            for m in lazy.regex().find_iter(text).filter(|m| !m.is_empty()) {
+                found.push((m.start(), m.end(), lazy.rule));
             }
         }
-        for raw in &mut found {
-            raw.sort_unstable();
-            raw.dedup();
-            // Real sentences have a handful of matches; a degenerate "sentence"
-            // (megabytes without a full stop) is judged on its first matches so the work
-            // stays linear.
-            raw.truncate(MAX_MATCHES);
-        }
-        Some((scan, found))
-    }
-
-    /// Raw matches of every rule in one sentence (see [`RuleSet::scan`]), with the
-    /// lowercased sentence they were found in.
-    fn scan_one(&self, text: &str) -> (String, Vec<Raw>) {
-        let (scan, mut found) = self
-            .scan(text, &[(0, text.len())])
-            .expect("one sentence never touches another");
-        (scan.text, found.pop().unwrap_or_default())
+        found.sort_unstable();
+        found.dedup();
+        // Real sentences have a handful of matches; a degenerate "sentence" (megabytes
+        // without a full stop) is judged on its first matches so the work stays linear.
+        found.truncate(MAX_MATCHES);
+        found
     }
 
     /// Run every rule's `must_match` and `must_not_match` examples; returns one message
@@ -361,8 +333,9 @@ impl RuleSet {
 
     /// Does this rule fire on `text` on its own (used to run rule examples)?
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
-        let (lowered, raw) = self.scan_one(text);
+        let lowered = text.to_ascii_lowercase();
         let text = lowered.as_str();
+        let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
         raw.into_iter().any(|(s, e, r)| {
             r == rule_index && !self.excepted(r, s, e, text, &clauses, &mut Vec::new())
@@ -445,64 +418,10 @@ impl RuleSet {
     /// a figure with no comparator) win when their weight reaches the larger cue total.
     /// With no cue, a context signal at the start takes the previous sentence's polarity.
     pub fn tag(&self, text: &str, context: &Context) -> Tags {
-        let (lowered, raw) = self.scan_one(text);
-        self.tag_scanned(&lowered, raw, context)
-    }
-
-    /// Tag every findings sentence of a document, in document order: the rules run once
-    /// over the document, not once per sentence. Each sentence is tagged in the context
-    /// of the sentence before it in its paragraph and of the document's page, as
-    /// [`RuleSet::tag`] describes.
-    ///
-    /// ```
-    /// let doc = ingest::parse("page.txt", b"Staff were skilled. This was praised.").unwrap();
-    /// let rules = extract::RuleSet::builtin().unwrap();
-    /// let tags = rules.tag_document(&doc);
-    /// assert_eq!(tags.len(), 2);
-    /// assert_eq!(tags[0].polarity, extract::Polarity::Strength);
-    /// ```
-    pub fn tag_document(&self, document: &ingest::Document) -> Vec<Tags> {
-        let paragraphs: Vec<&[ingest::Sentence]> = document
-            .sections
-            .iter()
-            .flat_map(|section| &section.paragraphs)
-            .map(|paragraph| paragraph.sentences.as_slice())
-            .collect();
-        let spans: Vec<(usize, usize)> = paragraphs
-            .iter()
-            .flat_map(|sentences| sentences.iter().map(|s| (s.start, s.end)))
-            .collect();
-        let page = document.quality_statement.map(|qs| qs.slug);
-        let mut tags: Vec<Tags> = Vec::with_capacity(spans.len());
-        // `None` when sentences touch: then each is scanned on its own.
-        let mut scanned = self.scan(&document.text, &spans);
-        for sentences in &paragraphs {
-            let first = tags.len();
-            for _ in sentences.iter() {
-                let i = tags.len();
-                let context = Context {
-                    previous: tags[first..].last(),
-                    page,
-                };
-                let t = match scanned.as_mut() {
-                    Some((scan, found)) => self.tag_scanned(
-                        scan.sentence(i).1,
-                        std::mem::take(&mut found[i]),
-                        &context,
-                    ),
-                    None => {
-                        let (lowered, raw) = self.scan_one(&document.text[spans[i].0..spans[i].1]);
-                        self.tag_scanned(&lowered, raw, &context)
-                    }
-                };
-                tags.push(t);
-            }
-        }
-        tags
-    }
-
-    /// [`RuleSet::tag`] for a lowercased sentence and its raw matches.
-    fn tag_scanned(&self, text: &str, raw: Vec<Raw>, context: &Context) -> Tags {
+        // Rules match lowercased text (ASCII lowercasing keeps every byte offset).
+        let lowered = text.to_ascii_lowercase();
+        let text = lowered.as_str();
+        let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
         let mut matches = self.kept_matches(text, &raw, &clauses);
         let judgement = self.judge(text, &clauses, &mut matches);
@@ -523,6 +442,34 @@ impl RuleSet {
             rules,
             matches,
         }
+    }
+
+    /// Tag every findings sentence of a document, in document order, each in the context
+    /// of the sentence before it in its paragraph and of the document's page (see
+    /// [`RuleSet::tag`]).
+    ///
+    /// ```
+    /// let doc = ingest::parse("page.txt", b"Staff were skilled. This was praised.").unwrap();
+    /// let rules = extract::RuleSet::builtin().unwrap();
+    /// let tags = rules.tag_document(&doc);
+    /// assert_eq!(tags.len(), 2);
+    /// assert_eq!(tags[0].polarity, extract::Polarity::Strength);
+    /// ```
+    pub fn tag_document(&self, document: &ingest::Document) -> Vec<Tags> {
+        let page = document.quality_statement.map(|qs| qs.slug);
+        let mut tags: Vec<Tags> = Vec::with_capacity(document.sentence_count());
+        for paragraph in document.sections.iter().flat_map(|s| &s.paragraphs) {
+            let first = tags.len();
+            for sentence in &paragraph.sentences {
+                let context = Context {
+                    previous: tags[first..].last(),
+                    page,
+                };
+                let t = self.tag(document.sentence_text(sentence), &context);
+                tags.push(t);
+            }
+        }
+        tags
     }
 
     /// The matches that stand: `unless` exceptions applied; judgement cues inside a longer
@@ -710,65 +657,6 @@ impl RuleSet {
 
 /// A raw match: `(start, end, rule index)`, offsets within the sentence.
 type Raw = (usize, usize, usize);
-
-/// The sentences of a text prepared for one scan by the phrase automaton:
-/// ASCII-lowercased (byte offsets unchanged), every byte between sentences blanked to a
-/// space, and the last byte before each sentence a line break, which no phrase holds; a
-/// match across sentences is dropped ([`ScanText::sentence_of`] gives `None`).
-struct ScanText {
-    /// From the first sentence's start to the last one's end.
-    text: String,
-    /// Sentence ranges in `text`.
-    spans: Vec<(usize, usize)>,
-}
-
-impl ScanText {
-    fn new(source: &str, spans: &[(usize, usize)]) -> Option<ScanText> {
-        let base = spans.first().map_or(0, |s| s.0);
-        let last = spans.last().map_or(0, |s| s.1);
-        let mut text = Vec::with_capacity(last.saturating_sub(base));
-        let mut shifted = Vec::with_capacity(spans.len());
-        let mut previous_end = base;
-        for (i, &(start, end)) in spans.iter().enumerate() {
-            if end < start || start < previous_end || (i > 0 && start == previous_end) {
-                return None;
-            }
-            if start > previous_end {
-                text.resize(text.len() + (start - previous_end - 1), b' ');
-                text.push(b'\n');
-            }
-            text.extend(
-                source.as_bytes()[start..end]
-                    .iter()
-                    .map(u8::to_ascii_lowercase),
-            );
-            shifted.push((start - base, end - base));
-            previous_end = end;
-        }
-        // Sentences are whole characters of `source`, lowercased ASCII only; what lies
-        // between them is ASCII.
-        let text = String::from_utf8(text).ok()?;
-        Some(ScanText {
-            text,
-            spans: shifted,
-        })
-    }
-
-    /// The sentence holding the whole byte range, if one does.
-    fn sentence_of(&self, start: usize, end: usize) -> Option<usize> {
-        let i = self
-            .spans
-            .partition_point(|&(s, _)| s <= start)
-            .checked_sub(1)?;
-        (end <= self.spans[i].1).then_some(i)
-    }
-
-    /// A sentence's offset in the scan text and its (lowercased) text.
-    fn sentence(&self, i: usize) -> (usize, &str) {
-        let (start, end) = self.spans[i];
-        (start, &self.text[start..end])
-    }
-}
 
 /// The cue totals of a sentence, clause by clause.
 struct Judgement {

@@ -86,8 +86,8 @@ fn splitting_and_tagging(c: &mut Criterion) {
     });
     group.finish();
 
-    // Tagging as `analyse` does it: every findings sentence of a document, in one scan,
-    // with the pattern regexes `analyse` compiles beside the work.
+    // Tagging as `analyse` does it: every findings sentence of a document, with the
+    // pattern regexes compiled ahead as `analyse` compiles them beside the work.
     let rules = RuleSet::builtin().unwrap();
     rules.compile_patterns();
     let documents: Vec<ingest::Document> = read_all("text")

@@ -12,7 +12,7 @@
 //! signals), with negation flipping the cue it governs, and context signals letting
 //! "This ..." or "For example, ..." take the judgement of the sentence before. See
 //! [`RuleSet::tag`] for one sentence and [`RuleSet::tag_document`] for every findings
-//! sentence of an `ingest::Document` (one scan of the document's text, as `analyse` runs).
+//! sentence of an `ingest::Document`, each in its paragraph context.
 //!
 //! The crate is pure: no I/O except [`RuleSet::from_dir`].
 //!

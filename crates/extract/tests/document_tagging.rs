@@ -1,5 +1,5 @@
-//! Tagging a whole document at once (one scan of its text) gives exactly what tagging
-//! each sentence on its own, in its paragraph context, gives.
+//! Tagging a whole document gives what tagging each sentence on its own, in its paragraph
+//! context, gives.
 
 use extract::{Context, RuleSet, Tags};
 use ingest::{Document, Paragraph, Section, Sentence};

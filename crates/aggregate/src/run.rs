@@ -101,7 +101,6 @@ fn process_file(
         .collect())
 }
 
-/// Read, parse (a file may hold several pages) and tag one file.
 /// Read a whole file, refusing one over `limit` bytes before reading it.
 fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
@@ -121,6 +120,7 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Read, parse (a file may hold several pages) and tag one file.
 pub(crate) fn process(
     path: &Path,
     rules: &RuleSet,
@@ -192,8 +192,7 @@ pub fn run(
     // batches wait), so the writing overlaps the work and the output keeps input order.
     let batches = inputs.files.chunks(options.batch.max(1));
     std::thread::scope(|scope| -> Result<(), RunError> {
-        // The patterns' own regexes and the phrase DFA are built beside the workers, not
-        // in their way.
+        // The patterns' own regexes compile beside the workers, not in their way.
         scope.spawn(|| rules.compile_patterns());
         let (sender, receiver) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {

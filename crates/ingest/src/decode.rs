@@ -69,24 +69,13 @@ pub(crate) fn binary_offset(text: &str) -> Option<usize> {
         return Some(nul);
     }
     let sample = &bytes[..bytes.len().min(65536)];
-    // Lane-wise comparisons only, so the compiler vectorises the count: real text has no
-    // controls at all.
+    // A lane-wise count the compiler vectorises: real text has no controls at all.
     let ascii: usize = sample
         .chunks(255)
-        .map(|chunk| {
-            let count = chunk.iter().fold(0u8, |n, &b| {
-                n + u8::from(b < 0x20)
-                    - u8::from(b == b'\t')
-                    - u8::from(b == b'\n')
-                    - u8::from(b == b'\r')
-                    - u8::from(b == 0x0c)
-                    + u8::from(b == 0x7f)
-            });
-            usize::from(count)
-        })
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + ascii_control(b))))
         .sum();
     let c1 = memchr::memchr_iter(0xc2, sample)
-        .filter(|&i| sample.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+        .filter(|&i| c1_control_at(sample, i))
         .count();
     let controls = ascii + c1;
     if controls == 0 {
@@ -102,15 +91,23 @@ pub(crate) fn binary_offset(text: &str) -> Option<usize> {
 
 /// Offset of the first control character (see [`binary_offset`]) in `bytes`.
 fn first_control(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().enumerate().find_map(|(i, &b)| {
-        let control = match b {
-            b'\t' | b'\n' | b'\r' | 0x0c => false,
-            0x01..=0x1f | 0x7f => true,
-            0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
-            _ => false,
-        };
-        control.then_some(i)
-    })
+    (0..bytes.len()).find(|&i| ascii_control(bytes[i]) == 1 || c1_control_at(bytes, i))
+}
+
+/// 1 for an ASCII control byte other than tab, newline, form feed and carriage return,
+/// else 0 (comparisons only, so a count over a slice vectorises).
+fn ascii_control(b: u8) -> u8 {
+    u8::from(b < 0x20)
+        - u8::from(b == b'\t')
+        - u8::from(b == b'\n')
+        - u8::from(b == b'\r')
+        - u8::from(b == 0x0c)
+        + u8::from(b == 0x7f)
+}
+
+/// Whether a C1 control (U+0080-U+009F, encoded 0xC2 0x80-0x9F) starts at `i`.
+fn c1_control_at(bytes: &[u8], i: usize) -> bool {
+    bytes[i] == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -164,5 +161,18 @@ mod tests {
     fn nul_bytes_mean_binary() {
         assert_eq!(binary_offset("abc\0def"), Some(3));
         assert_eq!(binary_offset("plain text\nmore"), None);
+    }
+
+    #[test]
+    fn dense_control_characters_mean_binary_from_the_first_one() {
+        let prose = "Staff were kind.\tPeople waited.\r\n".repeat(10);
+        assert_eq!(binary_offset(&prose), None, "tab, CR and LF are text");
+        let garbled = format!("{prose}\u{1}\u{2}\u{7f}{}", "\u{3}".repeat(10));
+        assert_eq!(binary_offset(&garbled), Some(prose.len()));
+        // C1 controls (as in mis-decoded text) count too; one in a long text does not.
+        let c1 = format!("{prose}{}", "\u{85}".repeat(10));
+        assert_eq!(binary_offset(&c1), Some(prose.len()));
+        let one = format!("{}\u{1}{}", prose, "x".repeat(200));
+        assert_eq!(binary_offset(&one), None);
     }
 }

@@ -1,12 +1,13 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    compile_pattern, parse_rules, prepare_pattern, read_rule_dir, Kind, Rule, RuleError, Scope,
-    Signal, PATTERN_SIZE_LIMIT,
+    parse_rules, prepare_pattern, read_rule_dir, Kind, Rule, RuleError, Scope, Signal,
+    PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
+use regex_automata::{meta, Anchored, Input};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -80,45 +81,81 @@ impl Tags {
 struct LazyRegex {
     rule: usize,
     source: String,
-    compiled: OnceLock<Regex>,
+    compiled: OnceLock<meta::Regex>,
 }
 
 impl LazyRegex {
-    fn regex(&self) -> &Regex {
+    fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
-            // The set holding this pattern compiled under a larger limit, so it fits.
-            regex::RegexBuilder::new(&self.source)
-                .size_limit(PATTERN_SIZE_LIMIT * 8)
-                .build()
-                .expect("a pattern of a compiled set compiles")
+            // `check_size` passed it at load under an eighth of this limit.
+            meta::Builder::new()
+                .configure(meta::Config::new().nfa_size_limit(Some(PATTERN_SIZE_LIMIT * 8)))
+                .build(&self.source)
+                .expect("a pattern that passed check_size compiles")
         })
+    }
+
+    /// Push the pattern's matches in `text` (non-empty, leftmost first, as `find_iter`
+    /// finds them) to `found`. `starts`, when given, are the only positions (ascending)
+    /// where a match can start: each is tried with an anchored search.
+    fn push_matches(&self, text: &str, starts: Option<&[usize]>, found: &mut Vec<Raw>) {
+        let regex = self.regex();
+        let Some(starts) = starts else {
+            for m in regex.find_iter(text).filter(|m| !m.is_empty()) {
+                found.push((m.start(), m.end(), self.rule));
+            }
+            return;
+        };
+        // A match that starts at one of `starts` hides the ones that start inside it.
+        let mut resume = 0;
+        for &start in starts {
+            if start < resume {
+                continue;
+            }
+            let input = Input::new(text)
+                .span(start..text.len())
+                .anchored(Anchored::Yes);
+            if let Some(m) = regex.search(&input) {
+                if !m.is_empty() {
+                    found.push((m.start(), m.end(), self.rule));
+                }
+                resume = m.end().max(start + 1);
+            }
+        }
     }
 }
 
-/// Compile every pattern on its own to name the one that breaks the set.
-fn blame_pattern(rules: &[Rule]) -> Option<RuleError> {
-    rules.iter().find_map(|rule| {
-        rule.patterns
-            .iter()
-            .zip(&rule.pattern_lines)
-            .find_map(|(pattern, &line)| {
-                compile_pattern(pattern).err().map(|e| RuleError {
-                    file: rule.file.clone(),
-                    line,
-                    message: format!("bad regex {pattern:?}: {e}"),
-                })
-            })
-    })
+/// Refuse a pattern whose automaton would pass the size limit (a pathological pattern
+/// is an error at load, not a hang or a failure at its first use). Compiles the forward
+/// automaton only: the searcher built on first use has a limit eight times larger.
+fn check_size(pattern: &str) -> Result<(), String> {
+    use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+    Compiler::new()
+        .configure(
+            Config::new()
+                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+                .which_captures(WhichCaptures::None),
+        )
+        .build(pattern)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// A validated, compiled set of rules.
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// The phrases of phrase rules, then the anchors of regex patterns (see [`anchors`]),
+    /// in one automaton.
     phrases: AhoCorasick,
-    /// For each automaton pattern: (rule index, whether the phrase ends with `*`).
+    /// For each phrase of the automaton: (rule index, whether the phrase ends with `*`).
+    /// Automaton patterns past these are anchors.
     phrase_owner: Vec<(usize, bool)>,
-    regex_set: regex::RegexSet,
+    /// For each anchor of the automaton: the index of its pattern in `regexes`, and
+    /// whether the pattern's matches start with it (else they end with it).
+    anchor_owner: Vec<(usize, bool)>,
+    /// The patterns with no anchors: searched in every sentence.
+    unanchored: Vec<usize>,
     regexes: Vec<LazyRegex>,
     fingerprint: String,
 }
@@ -204,14 +241,35 @@ impl RuleSet {
                     }
                 }
                 Kind::Regex => {
-                    for pattern in &rule.patterns {
+                    for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
+                        let source = prepare_pattern(pattern);
+                        check_size(&source).map_err(|e| RuleError {
+                            file: rule.file.clone(),
+                            line,
+                            message: format!("bad regex {pattern:?}: {e}"),
+                        })?;
                         regexes.push(LazyRegex {
                             rule: index,
-                            source: prepare_pattern(pattern),
+                            source,
                             compiled: OnceLock::new(),
                         });
                     }
                 }
+            }
+        }
+        // A pattern whose matches all contain one of a few literals is searched only in
+        // sentences where the automaton finds one of them.
+        let mut anchor_owner = Vec::new();
+        let mut unanchored = Vec::new();
+        let mut automaton_patterns: Vec<Vec<u8>> =
+            phrase_list.into_iter().map(String::into_bytes).collect();
+        for (index, lazy) in regexes.iter().enumerate() {
+            match anchors(&lazy.source) {
+                Some((literals, at_start)) => {
+                    anchor_owner.extend(std::iter::repeat_n((index, at_start), literals.len()));
+                    automaton_patterns.extend(literals);
+                }
+                None => unanchored.push(index),
             }
         }
         // Phrases are lowercase and sentences are lowercased (ASCII) before matching. (As a
@@ -220,30 +278,18 @@ impl RuleSet {
         let phrases = AhoCorasickBuilder::new()
             .ascii_case_insensitive(false)
             .match_kind(MatchKind::Standard)
-            .build(&phrase_list)
+            .build(&automaton_patterns)
             .map_err(|e| RuleError {
                 file: "<rules>".into(),
                 line: 1,
                 message: format!("cannot build the phrase automaton: {e}"),
             })?;
-        // One pass over a sentence tells which patterns match at all; each pattern's own
-        // regex (for the spans) is compiled the first time it is needed.
-        let regex_set = regex::RegexSetBuilder::new(regexes.iter().map(|r| r.source.as_str()))
-            .size_limit(PATTERN_SIZE_LIMIT * 8)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| {
-                blame_pattern(&rules).unwrap_or_else(|| RuleError {
-                    file: "<rules>".into(),
-                    line: 1,
-                    message: format!("cannot build the regex set: {e}"),
-                })
-            })?;
         Ok(RuleSet {
             rules,
             phrases,
             phrase_owner,
-            regex_set,
+            anchor_owner,
+            unanchored,
             regexes,
             fingerprint,
         })
@@ -269,8 +315,16 @@ impl RuleSet {
     /// Raw matches of every rule in `text` (lowercased), sorted.
     fn raw_matches(&self, text: &str) -> Vec<Raw> {
         let mut found: Vec<Raw> = Vec::new();
+        // (pattern, where its match may start, or ANYWHERE)
+        let mut hits: Vec<(usize, usize)> =
+            self.unanchored.iter().map(|&i| (i, ANYWHERE)).collect();
         for m in self.phrases.find_overlapping_iter(text) {
-            let (rule, prefix) = self.phrase_owner[m.pattern().as_usize()];
+            let Some(&(rule, prefix)) = self.phrase_owner.get(m.pattern().as_usize()) else {
+                let (pattern, at_start) =
+                    self.anchor_owner[m.pattern().as_usize() - self.phrase_owner.len()];
+                hits.push((pattern, if at_start { m.start() } else { ANYWHERE }));
+                continue;
+            };
             let before_ok = !text[..m.start()]
                 .chars()
                 .next_back()
@@ -289,12 +343,19 @@ impl RuleSet {
                 found.push((m.start(), end, rule));
             }
         }
-        // The regex set tells which patterns match; only those are searched for spans.
-        for index in self.regex_set.matches(text).iter() {
-            let lazy = &self.regexes[index];
-            for m in lazy.regex().find_iter(text).filter(|m| !m.is_empty()) {
-                found.push((m.start(), m.end(), lazy.rule));
-            }
+        // Only the patterns whose anchors are in the sentence can match; one whose matches
+        // start with its anchors is tried where they are (unless they are many: each try
+        // may run to the end of the sentence).
+        hits.sort_unstable();
+        hits.dedup();
+        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+            let starts: Vec<usize> = group.iter().map(|&(_, start)| start).collect();
+            let anchored = starts.len() <= MAX_ANCHORED_SEARCHES && !starts.contains(&ANYWHERE);
+            self.regexes[group[0].0].push_matches(
+                text,
+                anchored.then_some(&starts[..]),
+                &mut found,
+            );
         }
         found.sort_unstable();
         found.dedup();
@@ -652,6 +713,36 @@ impl RuleSet {
     }
 }
 
+/// Minimum length of an anchor literal: shorter ones are in most sentences.
+const MIN_ANCHOR_LEN: usize = 3;
+/// Maximum number of anchor literals of one pattern.
+const MAX_ANCHORS: usize = 250;
+
+/// Anchored searches tried per pattern and sentence before searching the whole sentence.
+const MAX_ANCHORED_SEARCHES: usize = 8;
+/// A pattern hit whose match may start anywhere in the sentence.
+const ANYWHERE: usize = usize::MAX;
+
+/// Literals one of which every match of `pattern` starts with (`true`), or else ends with
+/// (`false`), when there is a small set of them that are long enough to be selective.
+fn anchors(pattern: &str) -> Option<(Vec<Vec<u8>>, bool)> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    [(ExtractKind::Prefix, true), (ExtractKind::Suffix, false)]
+        .into_iter()
+        .find_map(|(kind, at_start)| {
+            let seq = Extractor::new().kind(kind).extract(&hir);
+            let literals = seq.literals()?;
+            let selective = !literals.is_empty()
+                && literals.len() <= MAX_ANCHORS
+                && literals.iter().all(|l| l.len() >= MIN_ANCHOR_LEN);
+            selective.then(|| {
+                let literals = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+                (literals, at_start)
+            })
+        })
+}
+
 /// A raw match: `(start, end, rule index)`, offsets within the sentence.
 type Raw = (usize, usize, usize);
 
@@ -717,4 +808,85 @@ fn fingerprint(files: &[(String, &str)]) -> String {
         }
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `raw_matches` must find: the phrase matches, and every pattern's matches as a
+    /// search of the whole sentence finds them (no anchors).
+    fn every_pattern_searched(rules: &RuleSet, text: &str) -> Vec<Raw> {
+        let mut expected: Vec<Raw> = rules
+            .raw_matches(text)
+            .into_iter()
+            .filter(|&(.., rule)| rules.rules[rule].kind == Kind::Phrases)
+            .collect();
+        for lazy in &rules.regexes {
+            lazy.push_matches(text, None, &mut expected);
+        }
+        expected.sort_unstable();
+        expected.dedup();
+        expected
+    }
+
+    /// Sentences built from the rules' own examples and phrases, shuffled together with
+    /// filler words, repeated anchors (more than the anchored searches tried) and
+    /// overlapping cues.
+    fn sentences(rules: &RuleSet) -> Vec<String> {
+        let mut pieces: Vec<String> = Vec::new();
+        for rule in &rules.rules {
+            pieces.extend(rule.must_match.iter().chain(&rule.must_not_match).cloned());
+            pieces.extend(
+                rule.phrases
+                    .iter()
+                    .map(|p| p.trim_end_matches('*').to_string()),
+            );
+        }
+        pieces.extend(
+            [
+                "people", "had", "were", "waiting", "the", "and", "not", "although", "85%", "’s",
+            ]
+            .map(String::from),
+        );
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut out: Vec<String> = pieces.iter().map(|p| p.to_ascii_lowercase()).collect();
+        for _ in 0..3_000 {
+            let words = 1 + next(12);
+            let sentence: Vec<&str> = (0..words)
+                .map(|_| pieces[next(pieces.len())].as_str())
+                .collect();
+            out.push(sentence.join(" ").to_ascii_lowercase());
+        }
+        out.push("people told us ".repeat(20));
+        out.push("waiting lists had reduced, people said, ".repeat(12));
+        out
+    }
+
+    #[test]
+    fn anchored_searches_find_what_whole_sentence_searches_find() {
+        let rules = RuleSet::builtin().unwrap();
+        for text in sentences(&rules) {
+            let mut found = rules.raw_matches(&text);
+            found.sort_unstable();
+            assert_eq!(found, every_pattern_searched(&rules, &text), "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn nearly_every_pattern_has_anchors() {
+        let rules = RuleSet::builtin().unwrap();
+        assert!(
+            rules.unanchored.len() * 20 <= rules.regexes.len(),
+            "{} of {} patterns are searched in every sentence",
+            rules.unanchored.len(),
+            rules.regexes.len()
+        );
+    }
 }

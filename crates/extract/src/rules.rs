@@ -45,7 +45,8 @@ pub enum Signal {
 pub enum Kind {
     /// Phrases matched as whole words, ignoring case, all rules in one Aho-Corasick automaton.
     Phrases,
-    /// Regular expressions, all rules in one `RegexSet`.
+    /// Regular expressions, each searched where the phrase automaton finds one of its
+    /// anchors (literals every match starts with, or ends with).
     Regex,
 }
 

@@ -728,19 +728,22 @@ const ANYWHERE: usize = usize::MAX;
 fn anchors(pattern: &str) -> Option<(Vec<Vec<u8>>, bool)> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    [(ExtractKind::Prefix, true), (ExtractKind::Suffix, false)]
-        .into_iter()
-        .find_map(|(kind, at_start)| {
-            let seq = Extractor::new().kind(kind).extract(&hir);
-            let literals = seq.literals()?;
-            let selective = !literals.is_empty()
-                && literals.len() <= MAX_ANCHORS
-                && literals.iter().all(|l| l.len() >= MIN_ANCHOR_LEN);
-            selective.then(|| {
-                let literals = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
-                (literals, at_start)
-            })
+    let selective = |kind: ExtractKind| {
+        let seq = Extractor::new().kind(kind).extract(&hir);
+        let literals = seq.literals()?;
+        let shortest = literals.iter().map(|l| l.len()).min()?;
+        (literals.len() <= MAX_ANCHORS && shortest >= MIN_ANCHOR_LEN).then(|| {
+            let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+            (literals, shortest)
         })
+    };
+    // The set whose shortest literal is longer is found in fewer sentences.
+    match (selective(ExtractKind::Prefix), selective(ExtractKind::Suffix)) {
+        (Some((_, p)), Some((suffixes, s))) if s > p => Some((suffixes, false)),
+        (Some((prefixes, _)), _) => Some((prefixes, true)),
+        (None, Some((suffixes, _))) => Some((suffixes, false)),
+        (None, None) => None,
+    }
 }
 
 /// A raw match: `(start, end, rule index)`, offsets within the sentence.

@@ -7,7 +7,8 @@ use crate::rules::{
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
-use regex_automata::{meta, Anchored, Input};
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta, Anchored, Input};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -76,32 +77,84 @@ impl Tags {
     }
 }
 
-/// A rule pattern, prepared at load and compiled on first use.
+/// A rule pattern: a lazy DFA of its forward automaton for the anchored searches at its
+/// anchors, and the whole regex, compiled on first use, for searches of whole sentences.
 #[derive(Debug)]
-struct LazyRegex {
+struct Pattern {
     rule: usize,
     source: String,
-    compiled: OnceLock<meta::Regex>,
+    /// `None` when the lazy DFA cannot run the pattern (a Unicode word boundary).
+    forward: Option<hybrid::dfa::DFA>,
+    regex: OnceLock<meta::Regex>,
 }
 
-impl LazyRegex {
+/// Each thread's caches of the patterns' lazy DFAs, created on first use.
+type DfaCaches = Vec<Option<hybrid::dfa::Cache>>;
+
+impl Pattern {
+    /// Prepare a pattern, refusing one whose automaton would pass the size limit (a
+    /// pathological pattern is an error at load, not a hang or a failure at its first
+    /// use). The whole regex, built on first use, has a limit eight times larger.
+    fn new(rule: usize, source: String) -> Result<Pattern, String> {
+        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+        let nfa = Compiler::new()
+            .configure(
+                Config::new()
+                    .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+                    .which_captures(WhichCaptures::None),
+            )
+            .build(&source)
+            .map_err(|e| e.to_string())?;
+        let forward = hybrid::dfa::Builder::new().build_from_nfa(nfa).ok();
+        Ok(Pattern {
+            rule,
+            source,
+            forward,
+            regex: OnceLock::new(),
+        })
+    }
+
     fn regex(&self) -> &meta::Regex {
-        self.compiled.get_or_init(|| {
-            // `check_size` passed it at load under an eighth of this limit.
+        self.regex.get_or_init(|| {
             meta::Builder::new()
                 .configure(meta::Config::new().nfa_size_limit(Some(PATTERN_SIZE_LIMIT * 8)))
                 .build(&self.source)
-                .expect("a pattern that passed check_size compiles")
+                .expect("a pattern that passed Pattern::new compiles")
         })
+    }
+
+    /// The end of the match that starts at `start`, if there is one.
+    fn match_at(
+        &self,
+        text: &str,
+        start: usize,
+        cache: &mut Option<hybrid::dfa::Cache>,
+    ) -> Option<usize> {
+        let input = Input::new(text)
+            .span(start..text.len())
+            .anchored(Anchored::Yes);
+        if let Some(dfa) = &self.forward {
+            let cache = cache.get_or_insert_with(|| dfa.create_cache());
+            // The lazy DFA may give up (its cache thrashing); the whole regex does not.
+            if let Ok(found) = dfa.try_search_fwd(cache, &input) {
+                return found.map(|half| half.offset());
+            }
+        }
+        self.regex().search(&input).map(|m| m.end())
     }
 
     /// Push the pattern's matches in `text` (non-empty, leftmost first, as `find_iter`
     /// finds them) to `found`. `starts`, when given, are the only positions (ascending)
     /// where a match can start: each is tried with an anchored search.
-    fn push_matches(&self, text: &str, starts: Option<&[usize]>, found: &mut Vec<Raw>) {
-        let regex = self.regex();
+    fn push_matches(
+        &self,
+        text: &str,
+        starts: Option<&[usize]>,
+        cache: &mut Option<hybrid::dfa::Cache>,
+        found: &mut Vec<Raw>,
+    ) {
         let Some(starts) = starts else {
-            for m in regex.find_iter(text).filter(|m| !m.is_empty()) {
+            for m in self.regex().find_iter(text).filter(|m| !m.is_empty()) {
                 found.push((m.start(), m.end(), self.rule));
             }
             return;
@@ -112,33 +165,14 @@ impl LazyRegex {
             if start < resume {
                 continue;
             }
-            let input = Input::new(text)
-                .span(start..text.len())
-                .anchored(Anchored::Yes);
-            if let Some(m) = regex.search(&input) {
-                if !m.is_empty() {
-                    found.push((m.start(), m.end(), self.rule));
+            if let Some(end) = self.match_at(text, start, cache) {
+                if end > start {
+                    found.push((start, end, self.rule));
                 }
-                resume = m.end().max(start + 1);
+                resume = end.max(start + 1);
             }
         }
     }
-}
-
-/// Refuse a pattern whose automaton would pass the size limit (a pathological pattern
-/// is an error at load, not a hang or a failure at its first use). Compiles the forward
-/// automaton only: the searcher built on first use has a limit eight times larger.
-fn check_size(pattern: &str) -> Result<(), String> {
-    use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
-    Compiler::new()
-        .configure(
-            Config::new()
-                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
-                .which_captures(WhichCaptures::None),
-        )
-        .build(pattern)
-        .map(drop)
-        .map_err(|e| e.to_string())
 }
 
 /// A validated, compiled set of rules.
@@ -153,10 +187,13 @@ pub struct RuleSet {
     phrase_owner: Vec<(usize, bool)>,
     /// For each anchor of the automaton: the index of its pattern in `regexes`, and
     /// whether the pattern's matches start with it (else they end with it).
-    anchor_owner: Vec<(usize, bool)>,
+    anchor_owner: Vec<(usize, End)>,
+    /// For each pattern: the ends its matches have anchors at (see [`anchors`]).
+    anchored_ends: Vec<Ends>,
     /// The patterns with no anchors: searched in every sentence.
     unanchored: Vec<usize>,
-    regexes: Vec<LazyRegex>,
+    regexes: Vec<Pattern>,
+    dfa_caches: Pool<DfaCaches, fn() -> DfaCaches>,
     fingerprint: String,
 }
 
@@ -242,17 +279,15 @@ impl RuleSet {
                 }
                 Kind::Regex => {
                     for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
-                        let source = prepare_pattern(pattern);
-                        check_size(&source).map_err(|e| RuleError {
-                            file: rule.file.clone(),
-                            line,
-                            message: format!("bad regex {pattern:?}: {e}"),
-                        })?;
-                        regexes.push(LazyRegex {
-                            rule: index,
-                            source,
-                            compiled: OnceLock::new(),
-                        });
+                        let compiled =
+                            Pattern::new(index, prepare_pattern(pattern)).map_err(|e| {
+                                RuleError {
+                                    file: rule.file.clone(),
+                                    line,
+                                    message: format!("bad regex {pattern:?}: {e}"),
+                                }
+                            })?;
+                        regexes.push(compiled);
                     }
                 }
             }
@@ -260,16 +295,25 @@ impl RuleSet {
         // A pattern whose matches all contain one of a few literals is searched only in
         // sentences where the automaton finds one of them.
         let mut anchor_owner = Vec::new();
+        let mut anchored_ends = Vec::new();
         let mut unanchored = Vec::new();
         let mut automaton_patterns: Vec<Vec<u8>> =
             phrase_list.into_iter().map(String::into_bytes).collect();
         for (index, lazy) in regexes.iter().enumerate() {
-            match anchors(&lazy.source) {
-                Some((literals, at_start)) => {
-                    anchor_owner.extend(std::iter::repeat_n((index, at_start), literals.len()));
-                    automaton_patterns.extend(literals);
+            let (prefixes, suffixes) = anchors(&lazy.source);
+            let ends = Ends {
+                start: prefixes.is_some(),
+                end: suffixes.is_some(),
+            };
+            if !ends.start && !ends.end {
+                unanchored.push(index);
+            }
+            anchored_ends.push(ends);
+            for (literals, end) in [(prefixes, End::Start), (suffixes, End::End)] {
+                for literal in literals.into_iter().flatten() {
+                    anchor_owner.push((index, end));
+                    automaton_patterns.push(literal);
                 }
-                None => unanchored.push(index),
             }
         }
         // Phrases are lowercase and sentences are lowercased (ASCII) before matching. (As a
@@ -289,8 +333,10 @@ impl RuleSet {
             phrases,
             phrase_owner,
             anchor_owner,
+            anchored_ends,
             unanchored,
             regexes,
+            dfa_caches: Pool::new(Vec::new),
             fingerprint,
         })
     }
@@ -299,11 +345,14 @@ impl RuleSet {
         &self.rules
     }
 
-    /// Compile every regex pattern's own regex now. They are otherwise compiled the first
+    /// Compile the whole regexes of the patterns searched in whole sentences now (those
+    /// with no anchors at the start of their matches). They are otherwise compiled the first
     /// time a sentence needs one; a thread can do this while others start working.
     pub fn compile_patterns(&self) {
-        for lazy in &self.regexes {
-            lazy.regex();
+        for (pattern, ends) in self.regexes.iter().zip(&self.anchored_ends) {
+            if !ends.start || pattern.forward.is_none() {
+                pattern.regex();
+            }
         }
     }
 
@@ -315,14 +364,13 @@ impl RuleSet {
     /// Raw matches of every rule in `text` (lowercased), sorted.
     fn raw_matches(&self, text: &str) -> Vec<Raw> {
         let mut found: Vec<Raw> = Vec::new();
-        // (pattern, where its match may start, or ANYWHERE)
-        let mut hits: Vec<(usize, usize)> =
-            self.unanchored.iter().map(|&i| (i, ANYWHERE)).collect();
+        // (pattern, which end of its matches the anchor is at, where it starts)
+        let mut hits: Vec<(usize, End, usize)> = Vec::new();
         for m in self.phrases.find_overlapping_iter(text) {
             let Some(&(rule, prefix)) = self.phrase_owner.get(m.pattern().as_usize()) else {
-                let (pattern, at_start) =
+                let (pattern, end) =
                     self.anchor_owner[m.pattern().as_usize() - self.phrase_owner.len()];
-                hits.push((pattern, if at_start { m.start() } else { ANYWHERE }));
+                hits.push((pattern, end, m.start()));
                 continue;
             };
             let before_ok = !text[..m.start()]
@@ -343,19 +391,35 @@ impl RuleSet {
                 found.push((m.start(), end, rule));
             }
         }
-        // Only the patterns whose anchors are in the sentence can match; one whose matches
-        // start with its anchors is tried where they are (unless they are many: each try
-        // may run to the end of the sentence).
+        // Only the patterns whose anchors (at each end they have them) are in the sentence
+        // can match; one whose matches start with its anchors is tried where they are
+        // (unless they are many: each try may run to the end of the sentence).
         hits.sort_unstable();
         hits.dedup();
+        let mut caches = self.dfa_caches.get();
+        caches.resize_with(self.regexes.len(), || None);
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
-            let starts: Vec<usize> = group.iter().map(|&(_, start)| start).collect();
-            let anchored = starts.len() <= MAX_ANCHORED_SEARCHES && !starts.contains(&ANYWHERE);
-            self.regexes[group[0].0].push_matches(
+            let pattern = group[0].0;
+            let ends = self.anchored_ends[pattern];
+            let starts: Vec<usize> = group
+                .iter()
+                .filter(|&&(_, end, _)| end == End::Start)
+                .map(|&(.., start)| start)
+                .collect();
+            let has_end = group.iter().any(|&(_, end, _)| end == End::End);
+            if (ends.start && starts.is_empty()) || (ends.end && !has_end) {
+                continue;
+            }
+            let anchored = ends.start && starts.len() <= MAX_ANCHORED_SEARCHES;
+            self.regexes[pattern].push_matches(
                 text,
                 anchored.then_some(&starts[..]),
+                &mut caches[pattern],
                 &mut found,
             );
+        }
+        for &pattern in &self.unanchored {
+            self.regexes[pattern].push_matches(text, None, &mut caches[pattern], &mut found);
         }
         found.sort_unstable();
         found.dedup();
@@ -720,30 +784,40 @@ const MAX_ANCHORS: usize = 250;
 
 /// Anchored searches tried per pattern and sentence before searching the whole sentence.
 const MAX_ANCHORED_SEARCHES: usize = 8;
-/// A pattern hit whose match may start anywhere in the sentence.
-const ANYWHERE: usize = usize::MAX;
 
-/// Literals one of which every match of `pattern` starts with (`true`), or else ends with
-/// (`false`), when there is a small set of them that are long enough to be selective.
-fn anchors(pattern: &str) -> Option<(Vec<Vec<u8>>, bool)> {
+/// Which end of a pattern's matches an anchor literal is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum End {
+    Start,
+    End,
+}
+
+/// The ends of a pattern's matches that have anchors.
+#[derive(Debug, Clone, Copy)]
+struct Ends {
+    start: bool,
+    end: bool,
+}
+
+/// A pattern's anchors: literals one of which every match starts with, and literals one
+/// of which every match ends with, each when there is a small set of them long enough to
+/// be selective. A sentence can hold a match only if it holds an anchor of each set.
+fn anchors(pattern: &str) -> (Option<Vec<Vec<u8>>>, Option<Vec<Vec<u8>>>) {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return (None, None);
+    };
     let selective = |kind: ExtractKind| {
         let seq = Extractor::new().kind(kind).extract(&hir);
         let literals = seq.literals()?;
         let shortest = literals.iter().map(|l| l.len()).min()?;
-        (literals.len() <= MAX_ANCHORS && shortest >= MIN_ANCHOR_LEN).then(|| {
-            let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
-            (literals, shortest)
-        })
+        (literals.len() <= MAX_ANCHORS && shortest >= MIN_ANCHOR_LEN)
+            .then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
     };
-    // The set whose shortest literal is longer is found in fewer sentences.
-    match (selective(ExtractKind::Prefix), selective(ExtractKind::Suffix)) {
-        (Some((_, p)), Some((suffixes, s))) if s > p => Some((suffixes, false)),
-        (Some((prefixes, _)), _) => Some((prefixes, true)),
-        (None, Some((suffixes, _))) => Some((suffixes, false)),
-        (None, None) => None,
-    }
+    (
+        selective(ExtractKind::Prefix),
+        selective(ExtractKind::Suffix),
+    )
 }
 
 /// A raw match: `(start, end, rule index)`, offsets within the sentence.
@@ -825,8 +899,8 @@ mod tests {
             .into_iter()
             .filter(|&(.., rule)| rules.rules[rule].kind == Kind::Phrases)
             .collect();
-        for lazy in &rules.regexes {
-            lazy.push_matches(text, None, &mut expected);
+        for pattern in &rules.regexes {
+            pattern.push_matches(text, None, &mut None, &mut expected);
         }
         expected.sort_unstable();
         expected.dedup();

@@ -799,10 +799,13 @@ struct Ends {
     end: bool,
 }
 
+/// Byte strings searched by the phrase automaton.
+type Literals = Vec<Vec<u8>>;
+
 /// A pattern's anchors: literals one of which every match starts with, and literals one
 /// of which every match ends with, each when there is a small set of them long enough to
 /// be selective. A sentence can hold a match only if it holds an anchor of each set.
-fn anchors(pattern: &str) -> (Option<Vec<Vec<u8>>>, Option<Vec<Vec<u8>>>) {
+fn anchors(pattern: &str) -> (Option<Literals>, Option<Literals>) {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
         return (None, None);

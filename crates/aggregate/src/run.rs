@@ -143,10 +143,26 @@ pub(crate) fn process(
         .collect())
 }
 
+/// A council name resolved in the table. The pages of one council come together (files are
+/// processed folder by folder), so each thread remembers its last name.
+fn resolve_name(name: &str) -> Option<&'static Council> {
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, Option<&'static Council>)> =
+            const { std::cell::RefCell::new((String::new(), None)) };
+    }
+    LAST.with_borrow_mut(|(last, council)| {
+        if last.as_str() != name || last.is_empty() {
+            *council = Councils::builtin().resolve(name);
+            name.clone_into(last);
+        }
+        *council
+    })
+}
+
 /// The council of a document from the table, or a warning saying why there is none.
 fn resolve_council(doc: &Document) -> Result<Option<&'static Council>, FileError> {
     match doc.council.as_deref() {
-        Some(name) => Councils::builtin().resolve(name).map(Some).ok_or_else(|| {
+        Some(name) => resolve_name(name).map(Some).ok_or_else(|| {
             FileError::warning(
                 doc.path.clone(),
                 format!("council {name:?} is not in the council table: gss_code left empty"),

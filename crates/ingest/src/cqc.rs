@@ -132,8 +132,23 @@ fn match_key(text: &str) -> String {
     let mut pending_space = false;
     let bytes = text.as_bytes();
     let mut i = 0;
+    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'\'';
     while i < bytes.len() {
-        // ASCII bytes directly; other characters decoded.
+        // Runs of ASCII letters and digits copied at once.
+        if word_byte(bytes[i]) {
+            let run = bytes[i..].iter().position(|&b| !word_byte(b));
+            let end = run.map_or(bytes.len(), |n| i + n);
+            if pending_space && !key.is_empty() {
+                key.push(' ');
+            }
+            pending_space = false;
+            let from = key.len();
+            key.push_str(&text[i..end]);
+            key[from..].make_ascii_lowercase();
+            i = end;
+            continue;
+        }
+        // Other ASCII bytes directly; other characters decoded.
         let c = if bytes[i].is_ascii() {
             i += 1;
             char::from(bytes[i - 1])
@@ -163,10 +178,12 @@ fn match_key(text: &str) -> String {
             pending_space = true;
         }
     }
-    // Spelling variants pages use.
-    static VARIANTS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new("co ordinat|maximize| lead healthier").unwrap());
-    if VARIANTS.is_match(&key) {
+    // Spelling variants pages use (searchers built once: a `str::contains` sets one up on
+    // every call).
+    static VARIANTS: LazyLock<[memchr::memmem::Finder<'static>; 3]> = LazyLock::new(|| {
+        ["co ordinat", "maximize", " lead healthier"].map(memchr::memmem::Finder::new)
+    });
+    if VARIANTS.iter().any(|v| v.find(key.as_bytes()).is_some()) {
         key = key
             .replace("co ordinat", "coordinat")
             .replace("maximize", "maximise")
@@ -271,6 +288,16 @@ impl View<'_> {
     fn key(&self, i: usize) -> &str {
         &self.keys[i]
     }
+    /// The quality statement whose title or slug block `i` is
+    /// (`QualityStatement::find` of its text, with the match key already worked out).
+    fn quality_statement(&self, i: usize) -> Option<&'static QualityStatement> {
+        let text = self.text(i);
+        if text.len() > MAX_KEY_BYTES {
+            return None;
+        }
+        QualityStatement::find_key(self.key(i))
+            .or_else(|| QUALITY_STATEMENTS.iter().find(|qs| qs.slug == text))
+    }
     fn position(&self, from: usize, pred: impl Fn(&str) -> bool) -> Option<usize> {
         (from..self.blocks.len()).find(|&i| pred(self.key(i)))
     }
@@ -304,13 +331,15 @@ fn title_council(view: &View) -> Option<String> {
     })
 }
 
-/// Whether `needle` (lowercase ASCII) occurs in `haystack`, ignoring ASCII case.
+/// Whether `needle` (lowercase ASCII, not empty) occurs in `haystack`, ignoring ASCII case.
 fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(n.len())
-        .any(|w| w.eq_ignore_ascii_case(n))
+    let (n, h) = (needle.as_bytes(), haystack.as_bytes());
+    let first = n[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|at| {
+        h[at..]
+            .get(..n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 fn view<'a>(text: &'a str, blocks: &'a [Block]) -> View<'a> {
@@ -617,21 +646,27 @@ fn summary_facts(view: &View, doc: &mut Document) {
         .unwrap_or(n);
     for i in 0..end {
         let text = view.text(i);
-        if doc.overall_percent.is_none() {
+        // Every form of the overall percentage has a digit.
+        if doc.overall_percent.is_none() && text.bytes().any(|b| b.is_ascii_digit()) {
             doc.overall_percent = OVERALL_PERCENT
                 .iter()
                 .find_map(|re| re.captures(text))
                 .and_then(|c| c[1].parse::<u8>().ok())
                 .filter(|p| *p <= 100);
         }
-        if doc.overall_rating.is_none() && QualityStatement::find(text).is_none() {
+        let title = view.quality_statement(i);
+        if doc.overall_rating.is_none() && title.is_none() {
             doc.overall_rating = OVERALL_RATING
                 .captures(text)
                 .and_then(|c| canonical_rating(&c[1]));
         }
         // A quality statement title, with its score on the same line or the next.
-        let title_part = LISTED_SCORE.split(text).next().unwrap_or(text);
-        if let Some(qs) = QualityStatement::find(title_part) {
+        let title = if contains_ignore_ascii_case(text, "score") {
+            QualityStatement::find(LISTED_SCORE.split(text).next().unwrap_or(text))
+        } else {
+            title // the title part is the whole block
+        };
+        if let Some(qs) = title {
             let score = LISTED_SCORE
                 .captures(text)
                 .or_else(|| {

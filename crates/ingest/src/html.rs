@@ -787,25 +787,70 @@ impl Walker {
         if self.skipping > 0 {
             return;
         }
-        let buffer = &mut self.collector.buffer;
-        if text.chars().all(char::is_whitespace) {
-            if !buffer.is_empty() && !buffer.ends_with([' ', '\n']) {
-                buffer.push(' ');
-            }
-            return;
-        }
-        let mut first = true;
-        for word in text.split_whitespace() {
-            let glue = !first || text.starts_with(char::is_whitespace);
-            if glue && !buffer.is_empty() && !buffer.ends_with([' ', '\n']) {
-                buffer.push(' ');
-            }
-            buffer.push_str(word);
-            first = false;
-        }
-        if text.ends_with(char::is_whitespace) {
+        push_collapsed(&mut self.collector.buffer, text);
+    }
+}
+
+/// Append a text run to `buffer` with each run of whitespace as one space, and none at the
+/// start of the buffer or after a space or line break.
+fn push_collapsed(buffer: &mut String, text: &str) {
+    if text.is_ascii() {
+        push_ascii_collapsed(buffer, text);
+    } else {
+        push_unicode_collapsed(buffer, text);
+    }
+}
+
+fn push_unicode_collapsed(buffer: &mut String, text: &str) {
+    if text.chars().all(char::is_whitespace) {
+        if !buffer.is_empty() && !buffer.ends_with([' ', '\n']) {
             buffer.push(' ');
         }
+        return;
+    }
+    let mut first = true;
+    for word in text.split_whitespace() {
+        let glue = !first || text.starts_with(char::is_whitespace);
+        if glue && !buffer.is_empty() && !buffer.ends_with([' ', '\n']) {
+            buffer.push(' ');
+        }
+        buffer.push_str(word);
+        first = false;
+    }
+    if text.ends_with(char::is_whitespace) {
+        buffer.push(' ');
+    }
+}
+
+/// [`push_collapsed`] for ASCII text, byte by byte.
+fn push_ascii_collapsed(buffer: &mut String, text: &str) {
+    // The ASCII characters `char::is_whitespace` accepts.
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let bytes = text.as_bytes();
+    let mut any_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !is_space(bytes[i]) {
+            i += 1;
+        }
+        if start > 0 && !buffer.is_empty() && !buffer.ends_with([' ', '\n']) {
+            buffer.push(' ');
+        }
+        buffer.push_str(&text[start..i]);
+        any_word = true;
+    }
+    let space_after = if any_word {
+        bytes.last().is_some_and(|&b| is_space(b))
+    } else {
+        !buffer.is_empty() && !buffer.ends_with([' ', '\n'])
+    };
+    if space_after {
+        buffer.push(' ');
     }
 }
 
@@ -845,6 +890,26 @@ pub(crate) fn raw_blocks(source: &str) -> Vec<RawBlock> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn ascii_text_runs_collapse_as_unicode_ones_do() {
+        let pieces = [
+            "", " ", "a", "bc", "\t", "\n", "\x0B", "\x0C", "\r", "  ", "x y", ".", "\x1F",
+        ];
+        let mut state: u32 = 7;
+        for _ in 0..20_000 {
+            let mut next = |n: usize| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (state >> 16) as usize % n
+            };
+            let buffer: String = ["", "x", "x ", "x\n"][next(4)].to_string();
+            let text: String = (0..next(6)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut ascii, mut unicode) = (buffer.clone(), buffer);
+            super::push_ascii_collapsed(&mut ascii, &text);
+            super::push_unicode_collapsed(&mut unicode, &text);
+            assert_eq!(ascii, unicode, "text {text:?}");
+        }
+    }
     use super::*;
 
     fn lines(html: &str) -> Vec<String> {

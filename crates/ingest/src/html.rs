@@ -511,7 +511,17 @@ struct Walker {
     too_deep: bool,
     tag: StartTag,
     in_start_tag: bool,
-    attribute: String,
+    /// The start tag attribute being read, if it is one of those `StartTag` keeps.
+    attribute: Option<Attribute>,
+}
+
+/// The attributes that decide whether an element is furniture.
+#[derive(Clone, Copy)]
+enum Attribute {
+    Class,
+    Id,
+    Role,
+    AriaHidden,
 }
 
 /// Text of a token: the tokenizer reads a `&str`, so its strings are UTF-8 but for
@@ -539,16 +549,22 @@ impl Walker {
                 self.in_start_tag = true;
             }
             CallbackEvent::AttributeName { name } if self.in_start_tag => {
-                self.attribute.clear();
-                self.attribute.push_str(&utf8(name));
+                // The tokenizer lowercases attribute names.
+                self.attribute = match name {
+                    b"class" => Some(Attribute::Class),
+                    b"id" => Some(Attribute::Id),
+                    b"role" => Some(Attribute::Role),
+                    b"aria-hidden" => Some(Attribute::AriaHidden),
+                    _ => None,
+                };
             }
             CallbackEvent::AttributeValue { value } if self.in_start_tag => {
-                let slot = match self.attribute.as_str() {
-                    "class" => &mut self.tag.class,
-                    "id" => &mut self.tag.id,
-                    "role" => &mut self.tag.role,
-                    "aria-hidden" => &mut self.tag.aria_hidden,
-                    _ => return,
+                let slot = match self.attribute {
+                    Some(Attribute::Class) => &mut self.tag.class,
+                    Some(Attribute::Id) => &mut self.tag.id,
+                    Some(Attribute::Role) => &mut self.tag.role,
+                    Some(Attribute::AriaHidden) => &mut self.tag.aria_hidden,
+                    None => return,
                 };
                 // The first of repeated attributes counts.
                 if slot.is_none() {

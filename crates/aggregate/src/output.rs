@@ -279,11 +279,15 @@ pub struct Rendered {
     jsonl: Vec<u8>,
 }
 
-fn csv_bytes(rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
+/// CSV rows rendered in memory, into a buffer of `capacity` bytes to start with.
+fn csv_bytes(
+    capacity: usize,
+    rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
+) -> Vec<u8> {
     // A small buffer: the default one (8 KiB, zeroed) costs more than a document's rows.
     let mut writer = csv::WriterBuilder::new()
         .buffer_capacity(1024)
-        .from_writer(Vec::new());
+        .from_writer(Vec::with_capacity(capacity));
     rows(&mut writer).expect("writing CSV to memory cannot fail");
     writer
         .into_inner()
@@ -305,7 +309,7 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
     let council_name = opt(doc.council.as_deref());
     let gss = opt(council.map(|c| c.gss_code.as_str()));
     let qs_title = opt(qs.map(|q| q.title));
-    let reports = csv_bytes(|w| {
+    let reports = csv_bytes(512, |w| {
         w.write_record([
             doc.path.clone(),
             doc.kind.to_string(),
@@ -333,12 +337,26 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
         ])
     });
     let rows = sentence_rows(tagged);
+    // Room for the rows, so the buffers are not grown (and copied) as they fill: a row
+    // holds its sentence, the document's names, and about a hundred bytes more; a JSON
+    // line, a few dozen bytes per match.
+    let names = doc.path.len() + council_name.len() + gss.len() + qs_title.len();
+    let row_bytes = |row: &SentenceRow| row.end - row.start + names + 128;
+    let sentences_bytes: usize = rows.iter().map(row_bytes).sum();
+    let findings_bytes: usize = rows
+        .iter()
+        .map(|row| row.tags.themes.len() * row_bytes(row))
+        .sum();
+    let jsonl_bytes: usize = rows
+        .iter()
+        .map(|row| row_bytes(row) + 64 * row.tags.matches.len())
+        .sum();
     let sentence_ids = SentenceIds::new(&doc.path);
     let ids: Vec<String> = rows
         .iter()
         .map(|r| sentence_ids.id(r.start, r.end))
         .collect();
-    let sentences = csv_bytes(|w| {
+    let sentences = csv_bytes(sentences_bytes, |w| {
         for (row, id) in rows.iter().zip(&ids) {
             w.write_record([
                 id.as_str(),
@@ -360,7 +378,7 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
         }
         Ok(())
     });
-    let findings = csv_bytes(|w| {
+    let findings = csv_bytes(findings_bytes, |w| {
         for (row, id) in rows.iter().zip(&ids) {
             for theme in &row.tags.themes {
                 w.write_record([
@@ -378,7 +396,7 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
         }
         Ok(())
     });
-    let mut jsonl = Vec::new();
+    let mut jsonl = Vec::with_capacity(jsonl_bytes);
     for (row, id) in rows.iter().zip(&ids) {
         let line = JsonLine {
             sentence_id: id,

@@ -363,9 +363,10 @@ impl RuleSet {
 
     /// Raw matches of every rule in `text` (lowercased), sorted.
     fn raw_matches(&self, text: &str) -> Vec<Raw> {
-        let mut found: Vec<Raw> = Vec::new();
+        // Sized for a long sentence: growing these costs more than the space.
+        let mut found: Vec<Raw> = Vec::with_capacity(32);
         // (pattern, which end of its matches the anchor is at, where it starts)
-        let mut hits: Vec<(usize, End, usize)> = Vec::new();
+        let mut hits: Vec<(usize, End, usize)> = Vec::with_capacity(32);
         for m in self.phrases.find_overlapping_iter(text) {
             let Some(&(rule, prefix)) = self.phrase_owner.get(m.pattern().as_usize()) else {
                 let (pattern, end) =

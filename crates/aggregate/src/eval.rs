@@ -231,6 +231,22 @@ pub fn metrics(scored: &[Scored]) -> Metrics {
     m
 }
 
+/// A section of the report listing the sentences `wrong` describes a mistake in
+/// (`id mistake | text`).
+fn list_wrong(
+    out: &mut String,
+    title: &str,
+    scored: &[Scored],
+    wrong: impl Fn(&Scored) -> Option<String>,
+) {
+    let _ = writeln!(out, "\n{title}:");
+    for s in scored {
+        if let Some(mistake) = wrong(s) {
+            let _ = writeln!(out, "{} {mistake} | {}", s.gold.id, s.gold.text);
+        }
+    }
+}
+
 /// A readable report: the figures, the confusion matrix and the sentences got wrong.
 pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
     let mut out = String::new();
@@ -269,37 +285,21 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
         let _ = writeln!(out, "{gold:<11} {cells}");
     }
     if show_errors {
-        let _ = writeln!(out, "\nwrong polarity:");
-        for s in scored
-            .iter()
-            .filter(|s| Polarity::parse(&s.gold.polarity) != Some(s.polarity))
-        {
-            let _ = writeln!(
-                out,
-                "{} gold={} got={} rules={} | {}",
-                s.gold.id,
-                s.gold.polarity,
-                s.polarity.as_str(),
-                s.rules.join(";"),
-                s.gold.text
-            );
-        }
-        let _ = writeln!(out, "\nwrong evidence source:");
-        for s in scored
-            .iter()
-            .filter(|s| EvidenceSource::parse(&s.gold.source) != Some(s.evidence))
-        {
-            let _ = writeln!(
-                out,
-                "{} gold={} got={} | {}",
-                s.gold.id,
-                s.gold.source,
-                s.evidence.as_str(),
-                s.gold.text
-            );
-        }
-        let _ = writeln!(out, "\nwrong themes:");
-        for s in scored {
+        list_wrong(&mut out, "wrong polarity", scored, |s| {
+            (Polarity::parse(&s.gold.polarity) != Some(s.polarity)).then(|| {
+                format!(
+                    "gold={} got={} rules={}",
+                    s.gold.polarity,
+                    s.polarity.as_str(),
+                    s.rules.join(";")
+                )
+            })
+        });
+        list_wrong(&mut out, "wrong evidence source", scored, |s| {
+            (EvidenceSource::parse(&s.gold.source) != Some(s.evidence))
+                .then(|| format!("gold={} got={}", s.gold.source, s.evidence.as_str()))
+        });
+        list_wrong(&mut out, "wrong themes", scored, |s| {
             let gold: BTreeSet<&str> = s
                 .gold
                 .themes
@@ -308,19 +308,12 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
                 .filter(|t| !t.is_empty())
                 .collect();
             let got: BTreeSet<&str> = s.themes.iter().copied().collect();
-            if gold != got {
+            (gold != got).then(|| {
                 let missing: Vec<&str> = gold.difference(&got).copied().collect();
                 let extra: Vec<&str> = got.difference(&gold).copied().collect();
-                let _ = writeln!(
-                    out,
-                    "{} missing={} extra={} | {}",
-                    s.gold.id,
-                    missing.join(","),
-                    extra.join(","),
-                    s.gold.text
-                );
-            }
-        }
+                format!("missing={} extra={}", missing.join(","), extra.join(","))
+            })
+        });
     }
     out
 }

@@ -174,28 +174,28 @@ fn readable(temp: &NamedTempFile) -> std::io::Result<()> {
     Ok(())
 }
 
-pub const REPORT_COLUMNS: &[&str] = &[
-    "path",
-    "kind",
-    "council",
-    "gss_code",
-    "quality_statement",
-    "qs_slug",
-    "theme",
-    "score",
-    "score_label",
-    "overall_rating",
-    "overall_percent",
-    "published",
-    "format",
-    "sentences",
-    "n_strength",
-    "n_shortfall",
-    "n_mixed",
-    "n_neutral",
-    "shortfall_share",
-    "listed_scores",
-];
+pub fn report_columns() -> Vec<&'static str> {
+    [
+        &[
+            "path",
+            "kind",
+            "council",
+            "gss_code",
+            "quality_statement",
+            "qs_slug",
+            "theme",
+            "score",
+            "score_label",
+            "overall_rating",
+            "overall_percent",
+            "published",
+            "format",
+        ][..],
+        &crate::stats::COUNT_COLUMNS,
+        &["shortfall_share", "listed_scores"],
+    ]
+    .concat()
+}
 pub const SENTENCE_COLUMNS: &[&str] = &[
     "sentence_id",
     "path",
@@ -298,7 +298,7 @@ fn csv_bytes(
 /// findings.jsonl.
 pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Rendered {
     let doc = &tagged.document;
-    let [s, f, m, n] = crate::stats::polarity_counts(&tagged.tags);
+    let counts = crate::stats::polarity_counts(&tagged.tags);
     let listed = doc
         .listed_scores
         .iter()
@@ -310,31 +310,29 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
     let gss = opt(council.map(|c| c.gss_code.as_str()));
     let qs_title = opt(qs.map(|q| q.title));
     let reports = csv_bytes(512, |w| {
-        w.write_record([
-            doc.path.clone(),
-            doc.kind.to_string(),
-            council_name.clone(),
-            gss.clone(),
-            qs_title.clone(),
-            opt(qs.map(|q| q.slug)),
-            opt(qs.map(|q| q.theme)),
-            opt(doc.score),
-            opt(doc.score_label),
-            opt(doc.overall_rating),
-            opt(doc.overall_percent),
-            opt(doc.published.as_deref()),
-            match doc.format {
-                ingest::Format::Html => "html".into(),
-                ingest::Format::Text => "text".into(),
-            },
-            tagged.tags.len().to_string(),
-            s.to_string(),
-            f.to_string(),
-            m.to_string(),
-            n.to_string(),
-            share((f + m) as usize, (s + f + m) as usize),
-            listed,
-        ])
+        w.write_record(
+            [
+                doc.path.clone(),
+                doc.kind.to_string(),
+                council_name.clone(),
+                gss.clone(),
+                qs_title.clone(),
+                opt(qs.map(|q| q.slug)),
+                opt(qs.map(|q| q.theme)),
+                opt(doc.score),
+                opt(doc.score_label),
+                opt(doc.overall_rating),
+                opt(doc.overall_percent),
+                opt(doc.published.as_deref()),
+                match doc.format {
+                    ingest::Format::Html => "html".into(),
+                    ingest::Format::Text => "text".into(),
+                },
+            ]
+            .into_iter()
+            .chain(crate::stats::count_fields(&counts))
+            .chain([crate::stats::shortfall_share(&counts), listed]),
+        )
     });
     let rows = sentence_rows(tagged);
     // Room for the rows, so the buffers are not grown (and copied) as they fill: a row
@@ -443,7 +441,7 @@ pub struct Outputs {
 impl Outputs {
     pub fn create(dir: &Path) -> Result<Outputs, RunError> {
         Ok(Outputs {
-            reports: StagedCsv::create(dir, "reports.csv", REPORT_COLUMNS)?,
+            reports: StagedCsv::create(dir, "reports.csv", &report_columns())?,
             sentences: StagedCsv::create(dir, "sentences.csv", SENTENCE_COLUMNS)?,
             findings: StagedCsv::create(dir, "findings.csv", FINDING_COLUMNS)?,
             matches: StagedFile::create(dir, "findings.jsonl")?,

@@ -41,8 +41,17 @@ fn add(a: &mut Counts, b: &Counts) {
     }
 }
 
-/// The `sentences, n_strength, n_shortfall, n_mixed, n_neutral` fields of a count.
-fn count_fields(c: &Counts) -> [String; 5] {
+/// The columns of a count's fields (see [`count_fields`]), in every dataset that has them.
+pub const COUNT_COLUMNS: [&str; 5] = [
+    "sentences",
+    "n_strength",
+    "n_shortfall",
+    "n_mixed",
+    "n_neutral",
+];
+
+/// The fields of a count, in the order of [`COUNT_COLUMNS`].
+pub fn count_fields(c: &Counts) -> [String; 5] {
     [
         sum(c).to_string(),
         c[0].to_string(),
@@ -53,7 +62,7 @@ fn count_fields(c: &Counts) -> [String; 5] {
 }
 
 /// `(shortfall + mixed) / (strength + shortfall + mixed)`.
-fn shortfall_share(c: &Counts) -> String {
+pub fn shortfall_share(c: &Counts) -> String {
     share((c[1] + c[2]) as usize, (c[0] + c[1] + c[2]) as usize)
 }
 
@@ -295,50 +304,30 @@ pub fn council_columns() -> Vec<String> {
     .map(|s| s.to_string())
     .collect();
     columns.extend(qs_slugs().map(str::to_string));
-    columns.extend(
-        [
-            "documents",
-            "sentences",
-            "n_strength",
-            "n_shortfall",
-            "n_mixed",
-            "n_neutral",
-            "shortfall_share",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
+    columns.push("documents".to_string());
+    columns.extend(COUNT_COLUMNS.map(str::to_string));
+    columns.push("shortfall_share".to_string());
     columns.extend(qs_slugs().map(|s| format!("shortfall_share_{s}")));
     columns
 }
 
-pub const COUNCIL_THEME_COLUMNS: &[&str] = &[
-    "council",
-    "gss_code",
-    "published",
-    "theme_id",
-    "sentences",
-    "n_strength",
-    "n_shortfall",
-    "n_mixed",
-    "n_neutral",
-    "theme_share",
-    "shortfall_share",
-    "log_odds",
-    "log_odds_z",
-];
+pub fn council_theme_columns() -> Vec<&'static str> {
+    [
+        &["council", "gss_code", "published", "theme_id"][..],
+        &COUNT_COLUMNS,
+        &["theme_share", "shortfall_share", "log_odds", "log_odds_z"],
+    ]
+    .concat()
+}
 
-pub const THEME_COLUMNS: &[&str] = &[
-    "theme_id",
-    "councils",
-    "sentences",
-    "n_strength",
-    "n_shortfall",
-    "n_mixed",
-    "n_neutral",
-    "shortfall_share",
-    "top_shortfall_councils",
-];
+pub fn theme_columns() -> Vec<&'static str> {
+    [
+        &["theme_id", "councils"][..],
+        &COUNT_COLUMNS,
+        &["shortfall_share", "top_shortfall_councils"],
+    ]
+    .concat()
+}
 
 /// Write councils.csv, council_themes.csv and themes.csv.
 pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunError> {
@@ -377,7 +366,8 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
         .map(|i| list.iter().map(|a| sum(&a.themes[i])).sum())
         .collect();
     let corpus_total: usize = corpus_theme.iter().sum();
-    let mut council_themes = StagedCsv::create(dir, "council_themes.csv", COUNCIL_THEME_COLUMNS)?;
+    let mut council_themes =
+        StagedCsv::create(dir, "council_themes.csv", &council_theme_columns())?;
     for a in &list {
         let sentences = sum(&a.counts);
         let mentions = mention_total(&a.themes);
@@ -406,7 +396,7 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
     }
     council_themes.commit()?;
 
-    let mut themes = StagedCsv::create(dir, "themes.csv", THEME_COLUMNS)?;
+    let mut themes = StagedCsv::create(dir, "themes.csv", &theme_columns())?;
     for (i, theme) in THEMES.iter().enumerate() {
         let mut total = [0; 4];
         let mut by_council: Vec<(f64, usize, &str)> = Vec::new();

@@ -748,6 +748,35 @@ mod tests {
     }
 
     #[test]
+    fn case_blind_search_finds_the_needle_anywhere_whole() {
+        assert!(contains_ignore_ascii_case("Published: 4 July", "published"));
+        assert!(contains_ignore_ascii_case(
+            "Assessing needs SCORE: 3",
+            "score"
+        ));
+        assert!(contains_ignore_ascii_case("a ps pscore", "score"));
+        assert!(!contains_ignore_ascii_case("the scor", "score"));
+        assert!(!contains_ignore_ascii_case("", "score"));
+        assert!(!contains_ignore_ascii_case("s c o r e", "score"));
+    }
+
+    #[test]
+    fn match_keys_join_words_lowercase_with_single_spaces() {
+        assert_eq!(
+            match_key("  Safe pathways,  systems & transitions "),
+            "safe pathways systems and transitions"
+        );
+        assert_eq!(match_key("People’s EXPERIENCES"), "people's experiences");
+        assert_eq!(match_key("Co-ordinated care"), "coordinated care");
+        assert_eq!(
+            match_key("Maximize Ély’s 2nd team"),
+            "maximise ély's 2nd team"
+        );
+        assert_eq!(match_key("&"), "and");
+        assert_eq!(match_key("..."), "");
+    }
+
+    #[test]
     fn dates_become_iso() {
         assert_eq!(
             iso_date("3", "March", "2025").as_deref(),

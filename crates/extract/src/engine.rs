@@ -542,8 +542,11 @@ impl RuleSet {
     /// With no cue, a context signal at the start takes the previous sentence's polarity.
     pub fn tag(&self, text: &str, context: &Context) -> Tags {
         // Rules match lowercased text (ASCII lowercasing keeps every byte offset).
-        let lowered = text.to_ascii_lowercase();
-        let text = lowered.as_str();
+        self.tag_lowered(&text.to_ascii_lowercase(), context)
+    }
+
+    /// [`RuleSet::tag`] of a sentence already lowercased (ASCII).
+    fn tag_lowered(&self, text: &str, context: &Context) -> Tags {
         let raw = self.raw_matches(text);
         let clauses = self.clauses(text, &raw);
         let mut matches = self.kept_matches(text, &raw, &clauses);
@@ -580,6 +583,8 @@ impl RuleSet {
     /// ```
     pub fn tag_document(&self, document: &ingest::Document) -> Vec<Tags> {
         let page = document.quality_statement.map(|qs| qs.slug);
+        // The document lowercased once, for all its sentences.
+        let lowered = document.text.to_ascii_lowercase();
         let mut tags: Vec<Tags> = Vec::with_capacity(document.sentence_count());
         for paragraph in document.sections.iter().flat_map(|s| &s.paragraphs) {
             let first = tags.len();
@@ -588,7 +593,7 @@ impl RuleSet {
                     previous: tags[first..].last(),
                     page,
                 };
-                let t = self.tag(document.sentence_text(sentence), &context);
+                let t = self.tag_lowered(&lowered[sentence.start..sentence.end], &context);
                 tags.push(t);
             }
         }

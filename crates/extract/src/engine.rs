@@ -181,18 +181,18 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     /// The phrases of phrase rules, then the anchors of regex patterns (see [`anchors`]),
     /// in one automaton.
-    phrases: AhoCorasick,
+    literals: AhoCorasick,
     /// For each phrase of the automaton: (rule index, whether the phrase ends with `*`).
     /// Automaton patterns past these are anchors.
     phrase_owner: Vec<(usize, bool)>,
-    /// For each anchor of the automaton: the index of its pattern in `regexes`, and
+    /// For each anchor of the automaton: the index of its pattern in `patterns`, and
     /// whether the pattern's matches start with it (else they end with it).
     anchor_owner: Vec<(usize, End)>,
     /// For each pattern: the ends its matches have anchors at (see [`anchors`]).
     anchored_ends: Vec<Ends>,
     /// The patterns with no anchors: searched in every sentence.
     unanchored: Vec<usize>,
-    regexes: Vec<Pattern>,
+    patterns: Vec<Pattern>,
     dfa_caches: Pool<DfaCaches, fn() -> DfaCaches>,
     fingerprint: String,
 }
@@ -257,7 +257,7 @@ impl RuleSet {
     fn compile(rules: Vec<Rule>, fingerprint: String) -> Result<RuleSet, RuleError> {
         let mut phrase_list = Vec::new();
         let mut phrase_owner = Vec::new();
-        let mut regexes = Vec::new();
+        let mut patterns = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             match rule.kind {
                 Kind::Phrases => {
@@ -287,7 +287,7 @@ impl RuleSet {
                                     message: format!("bad regex {pattern:?}: {e}"),
                                 }
                             })?;
-                        regexes.push(compiled);
+                        patterns.push(compiled);
                     }
                 }
             }
@@ -299,8 +299,8 @@ impl RuleSet {
         let mut unanchored = Vec::new();
         let mut automaton_patterns: Vec<Vec<u8>> =
             phrase_list.into_iter().map(String::into_bytes).collect();
-        for (index, lazy) in regexes.iter().enumerate() {
-            let (prefixes, suffixes) = anchors(&lazy.source);
+        for (index, pattern) in patterns.iter().enumerate() {
+            let (prefixes, suffixes) = anchors(&pattern.source);
             let ends = Ends {
                 start: prefixes.is_some(),
                 end: suffixes.is_some(),
@@ -319,23 +319,23 @@ impl RuleSet {
         // Phrases are lowercase and sentences are lowercased (ASCII) before matching. (As a
         // DFA the automaton takes half the instructions to search but 20 MB, and runs no
         // faster here: its table does not stay in cache.)
-        let phrases = AhoCorasickBuilder::new()
+        let literals = AhoCorasickBuilder::new()
             .ascii_case_insensitive(false)
             .match_kind(MatchKind::Standard)
             .build(&automaton_patterns)
             .map_err(|e| RuleError {
                 file: "<rules>".into(),
                 line: 1,
-                message: format!("cannot build the phrase automaton: {e}"),
+                message: format!("cannot build the literal automaton: {e}"),
             })?;
         Ok(RuleSet {
             rules,
-            phrases,
+            literals,
             phrase_owner,
             anchor_owner,
             anchored_ends,
             unanchored,
-            regexes,
+            patterns,
             dfa_caches: Pool::new(Vec::new),
             fingerprint,
         })
@@ -349,7 +349,7 @@ impl RuleSet {
     /// with no anchors at the start of their matches). They are otherwise compiled the first
     /// time a sentence needs one; a thread can do this while others start working.
     pub fn compile_patterns(&self) {
-        for (pattern, ends) in self.regexes.iter().zip(&self.anchored_ends) {
+        for (pattern, ends) in self.patterns.iter().zip(&self.anchored_ends) {
             if !ends.start || pattern.forward.is_none() {
                 pattern.regex();
             }
@@ -367,7 +367,7 @@ impl RuleSet {
         let mut found: Vec<Raw> = Vec::with_capacity(32);
         // (pattern, which end of its matches the anchor is at, where it starts)
         let mut hits: Vec<(usize, End, usize)> = Vec::with_capacity(32);
-        for m in self.phrases.find_overlapping_iter(text) {
+        for m in self.literals.find_overlapping_iter(text) {
             let Some(&(rule, prefix)) = self.phrase_owner.get(m.pattern().as_usize()) else {
                 let (pattern, end) =
                     self.anchor_owner[m.pattern().as_usize() - self.phrase_owner.len()];
@@ -398,7 +398,7 @@ impl RuleSet {
         hits.sort_unstable();
         hits.dedup();
         let mut caches = self.dfa_caches.get();
-        caches.resize_with(self.regexes.len(), || None);
+        caches.resize_with(self.patterns.len(), || None);
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let pattern = group[0].0;
             let ends = self.anchored_ends[pattern];
@@ -412,7 +412,7 @@ impl RuleSet {
                 continue;
             }
             let anchored = ends.start && starts.len() <= MAX_ANCHORED_SEARCHES;
-            self.regexes[pattern].push_matches(
+            self.patterns[pattern].push_matches(
                 text,
                 anchored.then_some(&starts[..]),
                 &mut caches[pattern],
@@ -420,7 +420,7 @@ impl RuleSet {
             );
         }
         for &pattern in &self.unanchored {
-            self.regexes[pattern].push_matches(text, None, &mut caches[pattern], &mut found);
+            self.patterns[pattern].push_matches(text, None, &mut caches[pattern], &mut found);
         }
         found.sort_unstable();
         found.dedup();
@@ -908,7 +908,7 @@ mod tests {
             .into_iter()
             .filter(|&(.., rule)| rules.rules[rule].kind == Kind::Phrases)
             .collect();
-        for pattern in &rules.regexes {
+        for pattern in &rules.patterns {
             pattern.push_matches(text, None, &mut None, &mut expected);
         }
         expected.sort_unstable();
@@ -969,10 +969,10 @@ mod tests {
     fn nearly_every_pattern_has_anchors() {
         let rules = RuleSet::builtin().unwrap();
         assert!(
-            rules.unanchored.len() * 20 <= rules.regexes.len(),
+            rules.unanchored.len() * 20 <= rules.patterns.len(),
             "{} of {} patterns are searched in every sentence",
             rules.unanchored.len(),
-            rules.regexes.len()
+            rules.patterns.len()
         );
     }
 }

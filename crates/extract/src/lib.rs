@@ -7,8 +7,8 @@
 //! lists the rule, byte span and text of each match that fired.
 //!
 //! Rule kinds are few and fixed ([`Kind::Phrases`]: whole-word phrases compiled into one
-//! Aho-Corasick automaton; [`Kind::Regex`]: patterns searched only where that automaton
-//! finds one of the literals their matches start or end with); what
+//! Aho-Corasick automaton; [`Kind::Regex`]: patterns tried only where that automaton
+//! finds the literals their matches start and end with); what
 //! a match means is its [`Signal`]. Polarity is decided per clause (split at contrast
 //! signals), with negation flipping the cue it governs, and context signals letting
 //! "This ..." or "For example, ..." take the judgement of the sentence before. See

@@ -805,7 +805,7 @@ struct Ends {
     end: bool,
 }
 
-/// Byte strings searched by the phrase automaton.
+/// Byte strings searched by the literal automaton.
 type Literals = Vec<Vec<u8>>;
 
 /// A pattern's anchors: literals one of which every match starts with, and literals one

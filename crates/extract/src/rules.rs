@@ -45,8 +45,8 @@ pub enum Signal {
 pub enum Kind {
     /// Phrases matched as whole words, ignoring case, all rules in one Aho-Corasick automaton.
     Phrases,
-    /// Regular expressions, each searched where the phrase automaton finds one of its
-    /// anchors (literals every match starts with, or ends with).
+    /// Regular expressions, each tried where the phrases' automaton finds its anchors
+    /// (literals every match starts with and ends with).
     Regex,
 }
 

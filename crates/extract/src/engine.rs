@@ -88,8 +88,16 @@ struct Pattern {
     regex: OnceLock<meta::Regex>,
 }
 
-/// Each thread's caches of the patterns' lazy DFAs, created on first use.
-type DfaCaches = Vec<Option<hybrid::dfa::Cache>>;
+/// Each thread's working space for tagging.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The caches of the patterns' lazy DFAs, created on first use.
+    caches: Vec<Option<hybrid::dfa::Cache>>,
+    /// Per pattern, in the sentence at hand: start anchors found (counted up to one more
+    /// than [`MAX_ANCHORED_SEARCHES`]), and whether an end anchor was.
+    starts_found: Vec<u8>,
+    end_found: Vec<bool>,
+}
 
 impl Pattern {
     /// Prepare a pattern, refusing one whose automaton would pass the size limit (a
@@ -190,10 +198,11 @@ pub struct RuleSet {
     anchor_owner: Vec<(usize, End)>,
     /// For each pattern: the ends its matches have anchors at (see [`anchors`]).
     anchored_ends: Vec<Ends>,
-    /// The patterns with no anchors: searched in every sentence.
-    unanchored: Vec<usize>,
+    /// The patterns with no anchors at the start of their matches: searched in whole
+    /// sentences (those with end anchors, only where one is).
+    searched_whole: Vec<usize>,
     patterns: Vec<Pattern>,
-    dfa_caches: Pool<DfaCaches, fn() -> DfaCaches>,
+    scratch: Pool<Scratch, fn() -> Scratch>,
     fingerprint: String,
 }
 
@@ -296,7 +305,7 @@ impl RuleSet {
         // sentences where the automaton finds one of them.
         let mut anchor_owner = Vec::new();
         let mut anchored_ends = Vec::new();
-        let mut unanchored = Vec::new();
+        let mut searched_whole = Vec::new();
         let mut automaton_patterns: Vec<Vec<u8>> =
             phrase_list.into_iter().map(String::into_bytes).collect();
         for (index, pattern) in patterns.iter().enumerate() {
@@ -305,8 +314,8 @@ impl RuleSet {
                 start: prefixes.is_some(),
                 end: suffixes.is_some(),
             };
-            if !ends.start && !ends.end {
-                unanchored.push(index);
+            if !ends.start {
+                searched_whole.push(index);
             }
             anchored_ends.push(ends);
             for (literals, end) in [(prefixes, End::Start), (suffixes, End::End)] {
@@ -334,9 +343,9 @@ impl RuleSet {
             phrase_owner,
             anchor_owner,
             anchored_ends,
-            unanchored,
+            searched_whole,
             patterns,
-            dfa_caches: Pool::new(Vec::new),
+            scratch: Pool::new(Scratch::default),
             fingerprint,
         })
     }
@@ -365,13 +374,33 @@ impl RuleSet {
     fn raw_matches(&self, text: &str) -> Vec<Raw> {
         // Sized for a long sentence: growing these costs more than the space.
         let mut found: Vec<Raw> = Vec::with_capacity(32);
-        // (pattern, which end of its matches the anchor is at, where it starts)
-        let mut hits: Vec<(usize, End, usize)> = Vec::with_capacity(32);
+        let mut scratch = self.scratch.get();
+        let Scratch {
+            caches,
+            starts_found,
+            end_found,
+        } = &mut *scratch;
+        let count = self.patterns.len();
+        caches.resize_with(count, || None);
+        starts_found.clear();
+        starts_found.resize(count, 0);
+        end_found.clear();
+        end_found.resize(count, false);
+        // (pattern, where a match of it may start): at most one more per pattern than are
+        // tried, so a huge "sentence" keeps this short.
+        let mut starts: Vec<(usize, usize)> = Vec::with_capacity(32);
         for m in self.literals.find_overlapping_iter(text) {
             let Some(&(rule, prefix)) = self.phrase_owner.get(m.pattern().as_usize()) else {
                 let (pattern, end) =
                     self.anchor_owner[m.pattern().as_usize() - self.phrase_owner.len()];
-                hits.push((pattern, end, m.start()));
+                match end {
+                    End::Start if usize::from(starts_found[pattern]) <= MAX_ANCHORED_SEARCHES => {
+                        starts_found[pattern] += 1;
+                        starts.push((pattern, m.start()));
+                    }
+                    End::Start => {}
+                    End::End => end_found[pattern] = true,
+                }
                 continue;
             };
             let before_ok = !text[..m.start()]
@@ -395,31 +424,26 @@ impl RuleSet {
         // Only the patterns whose anchors (at each end they have them) are in the sentence
         // can match; one whose matches start with its anchors is tried where they are
         // (unless they are many: each try may run to the end of the sentence).
-        hits.sort_unstable();
-        hits.dedup();
-        let mut caches = self.dfa_caches.get();
-        caches.resize_with(self.patterns.len(), || None);
-        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+        starts.sort_unstable();
+        starts.dedup();
+        for group in starts.chunk_by(|a, b| a.0 == b.0) {
             let pattern = group[0].0;
-            let ends = self.anchored_ends[pattern];
-            let starts: Vec<usize> = group
-                .iter()
-                .filter(|&&(_, end, _)| end == End::Start)
-                .map(|&(.., start)| start)
-                .collect();
-            let has_end = group.iter().any(|&(_, end, _)| end == End::End);
-            if (ends.start && starts.is_empty()) || (ends.end && !has_end) {
+            if self.anchored_ends[pattern].end && !end_found[pattern] {
                 continue;
             }
-            let anchored = ends.start && starts.len() <= MAX_ANCHORED_SEARCHES;
+            let at: Vec<usize> = group.iter().map(|&(_, start)| start).collect();
+            let anchored = usize::from(starts_found[pattern]) <= MAX_ANCHORED_SEARCHES;
             self.patterns[pattern].push_matches(
                 text,
-                anchored.then_some(&starts[..]),
+                anchored.then_some(&at[..]),
                 &mut caches[pattern],
                 &mut found,
             );
         }
-        for &pattern in &self.unanchored {
+        for &pattern in &self.searched_whole {
+            if self.anchored_ends[pattern].end && !end_found[pattern] {
+                continue;
+            }
             self.patterns[pattern].push_matches(text, None, &mut caches[pattern], &mut found);
         }
         found.sort_unstable();
@@ -792,7 +816,7 @@ const MAX_ANCHORS: usize = 250;
 const MAX_ANCHORED_SEARCHES: usize = 8;
 
 /// Which end of a pattern's matches an anchor literal is at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
     Start,
     End,
@@ -969,9 +993,9 @@ mod tests {
     fn nearly_every_pattern_has_anchors() {
         let rules = RuleSet::builtin().unwrap();
         assert!(
-            rules.unanchored.len() * 20 <= rules.patterns.len(),
-            "{} of {} patterns are searched in every sentence",
-            rules.unanchored.len(),
+            rules.searched_whole.len() * 10 <= rules.patterns.len(),
+            "{} of {} patterns are searched in whole sentences",
+            rules.searched_whole.len(),
             rules.patterns.len()
         );
     }

@@ -187,15 +187,12 @@ impl Pattern {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// The phrases of phrase rules, then the anchors of regex patterns (see [`anchors`]),
-    /// in one automaton.
+    /// The phrases of phrase rules and the anchors of regex patterns (see [`anchors`]),
+    /// each distinct string once, in one automaton.
     literals: AhoCorasick,
-    /// For each phrase of the automaton: (rule index, whether the phrase ends with `*`).
-    /// Automaton patterns past these are anchors.
-    phrase_owner: Vec<(usize, bool)>,
-    /// For each anchor of the automaton: the index of its pattern in `patterns`, and
-    /// whether the pattern's matches start with it (else they end with it).
-    anchor_owner: Vec<(usize, End)>,
+    /// What each literal of the automaton stands for: `meanings[spans[id].0..spans[id].1]`.
+    spans: Vec<(usize, usize)>,
+    meanings: Vec<Meaning>,
     /// For each pattern: the ends its matches have anchors at (see [`anchors`]).
     anchored_ends: Vec<Ends>,
     /// The patterns with no anchors at the start of their matches: searched in whole
@@ -264,8 +261,8 @@ impl RuleSet {
     }
 
     fn compile(rules: Vec<Rule>, fingerprint: String) -> Result<RuleSet, RuleError> {
-        let mut phrase_list = Vec::new();
-        let mut phrase_owner = Vec::new();
+        // Each literal once: rules share phrases, and patterns share anchors with them.
+        let mut literals = LiteralTable::default();
         let mut patterns = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             match rule.kind {
@@ -281,8 +278,13 @@ impl RuleSet {
                             variants.push(body.replace('\'', "’"));
                         }
                         for variant in variants {
-                            phrase_list.push(variant);
-                            phrase_owner.push((index, prefix));
+                            literals.add(
+                                variant.into_bytes(),
+                                Meaning::Phrase {
+                                    rule: index,
+                                    prefix,
+                                },
+                            );
                         }
                     }
                 }
@@ -303,11 +305,8 @@ impl RuleSet {
         }
         // A pattern whose matches all contain one of a few literals is searched only in
         // sentences where the automaton finds one of them.
-        let mut anchor_owner = Vec::new();
         let mut anchored_ends = Vec::new();
         let mut searched_whole = Vec::new();
-        let mut automaton_patterns: Vec<Vec<u8>> =
-            phrase_list.into_iter().map(String::into_bytes).collect();
         for (index, pattern) in patterns.iter().enumerate() {
             let (prefixes, suffixes) = anchors(&pattern.source);
             let ends = Ends {
@@ -318,20 +317,26 @@ impl RuleSet {
                 searched_whole.push(index);
             }
             anchored_ends.push(ends);
-            for (literals, end) in [(prefixes, End::Start), (suffixes, End::End)] {
-                for literal in literals.into_iter().flatten() {
-                    anchor_owner.push((index, end));
-                    automaton_patterns.push(literal);
+            for (literals_of_end, end) in [(prefixes, End::Start), (suffixes, End::End)] {
+                for literal in literals_of_end.into_iter().flatten() {
+                    literals.add(
+                        literal,
+                        Meaning::Anchor {
+                            pattern: index,
+                            end,
+                        },
+                    );
                 }
             }
         }
         // Phrases are lowercase and sentences are lowercased (ASCII) before matching. (As a
         // DFA the automaton takes half the instructions to search but 20 MB, and runs no
         // faster here: its table does not stay in cache.)
+        let (spans, meanings) = literals.meanings();
         let literals = AhoCorasickBuilder::new()
             .ascii_case_insensitive(false)
             .match_kind(MatchKind::Standard)
-            .build(&automaton_patterns)
+            .build(&literals.strings)
             .map_err(|e| RuleError {
                 file: "<rules>".into(),
                 line: 1,
@@ -340,8 +345,8 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             literals,
-            phrase_owner,
-            anchor_owner,
+            spans,
+            meanings,
             anchored_ends,
             searched_whole,
             patterns,
@@ -390,35 +395,28 @@ impl RuleSet {
         // tried, so a huge "sentence" keeps this short.
         let mut starts: Vec<(usize, usize)> = Vec::with_capacity(32);
         for m in self.literals.find_overlapping_iter(text) {
-            let Some(&(rule, prefix)) = self.phrase_owner.get(m.pattern().as_usize()) else {
-                let (pattern, end) =
-                    self.anchor_owner[m.pattern().as_usize() - self.phrase_owner.len()];
-                match end {
-                    End::Start if usize::from(starts_found[pattern]) <= MAX_ANCHORED_SEARCHES => {
-                        starts_found[pattern] += 1;
-                        starts.push((pattern, m.start()));
+            let (from, to) = self.spans[m.pattern().as_usize()];
+            for &meaning in &self.meanings[from..to] {
+                match meaning {
+                    Meaning::Anchor {
+                        pattern,
+                        end: End::Start,
+                    } => {
+                        if usize::from(starts_found[pattern]) <= MAX_ANCHORED_SEARCHES {
+                            starts_found[pattern] += 1;
+                            starts.push((pattern, m.start()));
+                        }
                     }
-                    End::Start => {}
-                    End::End => end_found[pattern] = true,
+                    Meaning::Anchor {
+                        pattern,
+                        end: End::End,
+                    } => end_found[pattern] = true,
+                    Meaning::Phrase { rule, prefix } => {
+                        if let Some(end) = phrase_end(text, m.start(), m.end(), prefix) {
+                            found.push((m.start(), end, rule));
+                        }
+                    }
                 }
-                continue;
-            };
-            let before_ok = !text[..m.start()]
-                .chars()
-                .next_back()
-                .is_some_and(is_word_char);
-            let after_ok = prefix || !text[m.end()..].chars().next().is_some_and(is_word_char);
-            if before_ok && after_ok {
-                let end = if prefix {
-                    // Extend a prefix match to the end of its word.
-                    m.end()
-                        + text[m.end()..]
-                            .find(|c: char| !is_word_char(c))
-                            .unwrap_or(text.len() - m.end())
-                } else {
-                    m.end()
-                };
-                found.push((m.start(), end, rule));
             }
         }
         // Only the patterns whose anchors (at each end they have them) are in the sentence
@@ -811,6 +809,63 @@ impl RuleSet {
 const MIN_ANCHOR_LEN: usize = 3;
 /// Maximum number of anchor literals of one pattern.
 const MAX_ANCHORS: usize = 250;
+
+/// What a literal of the automaton stands for.
+#[derive(Debug, Clone, Copy)]
+enum Meaning {
+    /// A phrase of a phrase rule (its index), and whether the phrase ends with `*`.
+    Phrase { rule: usize, prefix: bool },
+    /// An anchor of a pattern (its index) at one end of its matches.
+    Anchor { pattern: usize, end: End },
+}
+
+/// The literals of the automaton, each distinct string once, with what it stands for.
+#[derive(Default)]
+struct LiteralTable {
+    strings: Vec<Vec<u8>>,
+    ids: std::collections::HashMap<Vec<u8>, usize>,
+    meanings: Vec<Vec<Meaning>>,
+}
+
+impl LiteralTable {
+    fn add(&mut self, string: Vec<u8>, meaning: Meaning) {
+        let next = self.strings.len();
+        let id = *self.ids.entry(string.clone()).or_insert(next);
+        if id == next {
+            self.strings.push(string);
+            self.meanings.push(Vec::new());
+        }
+        self.meanings[id].push(meaning);
+    }
+
+    /// Per literal, its span in one list of all the meanings.
+    fn meanings(&self) -> (Vec<(usize, usize)>, Vec<Meaning>) {
+        let mut spans = Vec::with_capacity(self.meanings.len());
+        let mut all = Vec::new();
+        for meanings in &self.meanings {
+            spans.push((all.len(), all.len() + meanings.len()));
+            all.extend_from_slice(meanings);
+        }
+        (spans, all)
+    }
+}
+
+/// Where a phrase found at `start..end` ends as a whole-word match (a prefix phrase runs
+/// to the end of its word), or `None` when a letter or digit touches it.
+fn phrase_end(text: &str, start: usize, end: usize, prefix: bool) -> Option<usize> {
+    let before_ok = !text[..start].chars().next_back().is_some_and(is_word_char);
+    let after_ok = prefix || !text[end..].chars().next().is_some_and(is_word_char);
+    if !(before_ok && after_ok) {
+        return None;
+    }
+    Some(if prefix {
+        end + text[end..]
+            .find(|c: char| !is_word_char(c))
+            .unwrap_or(text.len() - end)
+    } else {
+        end
+    })
+}
 
 /// Anchored searches tried per pattern and sentence before searching the whole sentence.
 const MAX_ANCHORED_SEARCHES: usize = 8;

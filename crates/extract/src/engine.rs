@@ -1044,6 +1044,68 @@ mod tests {
         }
     }
 
+    /// Patterns whose anchors are awkward: shared and nested prefixes, optional and lazy
+    /// parts, anchors at both ends of the text, classes too large to list, no word
+    /// boundaries, overlapping occurrences.
+    const TRICKY_PATTERNS: &str = r#"
+id = "X1"
+name = "tricky"
+description = "Patterns with awkward anchors."
+kind = "regex"
+signal = "strength"
+patterns = [
+    '\b(?:wait|waits|waiting)(?: list| lists)?\b',
+    '\bnot (?:always|yet)\b[^.]{0,20}\b(?:done|met)\b',
+    '(?:abc|abcd)e?',
+    '\bpeople\b(?:,? [a-z]+){0,3}? said\b',
+    '^however\b',
+    '\b(?:good|great)$',
+    'x{3,}',
+    '(?i:strong)ly\b',
+    "\bcan(?:not|'t|’t)\b",
+    '\d+ people',
+    'ab(?:cab)*c',
+]
+must_match = ["waiting list"]
+"#;
+
+    #[test]
+    fn anchored_searches_of_tricky_patterns_find_what_whole_sentence_searches_find() {
+        let rules = RuleSet::from_sources([("x.toml".to_string(), TRICKY_PATTERNS)]).unwrap();
+        // Both ways of searching are exercised.
+        let anchored = rules.anchored_ends.iter().filter(|ends| ends.start).count();
+        assert!(
+            anchored >= 8 && !rules.searched_whole.is_empty(),
+            "{anchored}"
+        );
+        let words = [
+            "wait", "waits", "waiting", "list", "lists", "not", "always", "yet", "done", "met",
+            "abc", "abcd", "abcde", "e", "cab", "people", "said", "however", "good", "great",
+            "xxxx", "xx", "x", "strongly", "cannot", "can't", "can’t", "12", "3", "the", ",", ".",
+            "é",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(16) {
+                // Sometimes glued to the word before, to make overlapping occurrences.
+                if !text.is_empty() && next(4) != 0 {
+                    text.push(' ');
+                }
+                text.push_str(words[next(words.len())]);
+            }
+            let mut found = rules.raw_matches(&text);
+            found.sort_unstable();
+            assert_eq!(found, every_pattern_searched(&rules, &text), "in {text:?}");
+        }
+    }
+
     #[test]
     fn nearly_every_pattern_has_anchors() {
         let rules = RuleSet::builtin().unwrap();

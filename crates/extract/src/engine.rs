@@ -979,6 +979,16 @@ fn fingerprint(files: &[(String, &str)]) -> String {
 mod tests {
     use super::*;
 
+    /// A repeatable stream of numbers below the bound it is called with.
+    fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |bound| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        }
+    }
+
     /// What `raw_matches` must find: the phrase matches, and every pattern's matches as a
     /// search of the whole sentence finds them (no anchors).
     fn every_pattern_searched(rules: &RuleSet, text: &str) -> Vec<Raw> {
@@ -1014,13 +1024,7 @@ mod tests {
             ]
             .map(String::from),
         );
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let mut out: Vec<String> = pieces.iter().map(|p| p.to_ascii_lowercase()).collect();
         for _ in 0..3_000 {
             let words = 1 + next(12);
@@ -1084,13 +1088,7 @@ must_match = ["waiting list"]
             "xxxx", "xx", "x", "strongly", "cannot", "can't", "can’t", "12", "3", "the", ",", ".",
             "é",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..5_000 {
             let mut text = String::new();
             for _ in 0..1 + next(16) {

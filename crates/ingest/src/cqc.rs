@@ -74,7 +74,12 @@ impl QualityStatement {
         if title_or_slug.len() > MAX_KEY_BYTES {
             return None; // titles are short; a paragraph is never one
         }
-        QualityStatement::find_key(&match_key(title_or_slug)).or_else(|| {
+        QualityStatement::find_keyed(title_or_slug, &match_key(title_or_slug))
+    }
+
+    /// [`QualityStatement::find`] of a text whose match key is already worked out.
+    fn find_keyed(title_or_slug: &str, key: &str) -> Option<&'static QualityStatement> {
+        QualityStatement::find_key(key).or_else(|| {
             QUALITY_STATEMENTS
                 .iter()
                 .find(|qs| qs.slug == title_or_slug)
@@ -291,12 +296,8 @@ impl View<'_> {
     /// The quality statement whose title or slug block `i` is
     /// (`QualityStatement::find` of its text, with the match key already worked out).
     fn quality_statement(&self, i: usize) -> Option<&'static QualityStatement> {
-        let text = self.text(i);
-        if text.len() > MAX_KEY_BYTES {
-            return None;
-        }
-        QualityStatement::find_key(self.key(i))
-            .or_else(|| QUALITY_STATEMENTS.iter().find(|qs| qs.slug == text))
+        // A block too long to be a title has an empty key, and no slug is that long.
+        QualityStatement::find_keyed(self.text(i), self.key(i))
     }
     fn position(&self, from: usize, pred: impl Fn(&str) -> bool) -> Option<usize> {
         (from..self.blocks.len()).find(|&i| pred(self.key(i)))

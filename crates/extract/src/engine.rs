@@ -102,24 +102,29 @@ struct Scratch {
 impl Pattern {
     /// Prepare a pattern, refusing one whose automaton would pass the size limit (a
     /// pathological pattern is an error at load, not a hang or a failure at its first
-    /// use). The whole regex, built on first use, has a limit eight times larger.
-    fn new(rule: usize, source: String) -> Result<Pattern, String> {
+    /// use). The whole regex, built on first use, has a limit eight times larger. Also
+    /// returns the pattern's anchors (see [`anchors`]).
+    fn new(rule: usize, source: String) -> Result<(Pattern, Anchors), String> {
         use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+        let hir = regex_syntax::Parser::new()
+            .parse(&source)
+            .map_err(|e| e.to_string())?;
         let nfa = Compiler::new()
             .configure(
                 Config::new()
                     .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
                     .which_captures(WhichCaptures::None),
             )
-            .build(&source)
+            .build_from_hir(&hir)
             .map_err(|e| e.to_string())?;
         let forward = hybrid::dfa::Builder::new().build_from_nfa(nfa).ok();
-        Ok(Pattern {
+        let pattern = Pattern {
             rule,
             source,
             forward,
             regex: OnceLock::new(),
-        })
+        };
+        Ok((pattern, anchors(&hir)))
     }
 
     fn regex(&self) -> &meta::Regex {
@@ -264,6 +269,7 @@ impl RuleSet {
         // Each literal once: rules share phrases, and patterns share anchors with them.
         let mut literals = LiteralTable::default();
         let mut patterns = Vec::new();
+        let mut pattern_anchors = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             match rule.kind {
                 Kind::Phrases => {
@@ -290,15 +296,14 @@ impl RuleSet {
                 }
                 Kind::Regex => {
                     for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
-                        let compiled =
-                            Pattern::new(index, prepare_pattern(pattern)).map_err(|e| {
-                                RuleError {
-                                    file: rule.file.clone(),
-                                    line,
-                                    message: format!("bad regex {pattern:?}: {e}"),
-                                }
+                        let (compiled, anchors) = Pattern::new(index, prepare_pattern(pattern))
+                            .map_err(|e| RuleError {
+                                file: rule.file.clone(),
+                                line,
+                                message: format!("bad regex {pattern:?}: {e}"),
                             })?;
                         patterns.push(compiled);
+                        pattern_anchors.push(anchors);
                     }
                 }
             }
@@ -307,8 +312,7 @@ impl RuleSet {
         // sentences where the automaton finds one of them.
         let mut anchored_ends = Vec::new();
         let mut searched_whole = Vec::new();
-        for (index, pattern) in patterns.iter().enumerate() {
-            let (prefixes, suffixes) = anchors(&pattern.source);
+        for (index, (prefixes, suffixes)) in pattern_anchors.into_iter().enumerate() {
             let ends = Ends {
                 start: prefixes.is_some(),
                 end: suffixes.is_some(),
@@ -887,16 +891,16 @@ struct Ends {
 /// Byte strings searched by the literal automaton.
 type Literals = Vec<Vec<u8>>;
 
+/// A pattern's start anchors and end anchors (see [`anchors`]).
+type Anchors = (Option<Literals>, Option<Literals>);
+
 /// A pattern's anchors: literals one of which every match starts with, and literals one
 /// of which every match ends with, each when there is a small set of them long enough to
 /// be selective. A sentence can hold a match only if it holds an anchor of each set.
-fn anchors(pattern: &str) -> (Option<Literals>, Option<Literals>) {
+fn anchors(hir: &regex_syntax::hir::Hir) -> Anchors {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
-        return (None, None);
-    };
     let selective = |kind: ExtractKind| {
-        let seq = Extractor::new().kind(kind).extract(&hir);
+        let seq = Extractor::new().kind(kind).extract(hir);
         let literals = seq.literals()?;
         let shortest = literals.iter().map(|l| l.len()).min()?;
         (literals.len() <= MAX_ANCHORS && shortest >= MIN_ANCHOR_LEN)

@@ -279,6 +279,13 @@ pub struct Rendered {
     jsonl: Vec<u8>,
 }
 
+impl Rendered {
+    /// The bytes rendered, all files together.
+    pub fn byte_len(&self) -> usize {
+        self.reports.len() + self.sentences.len() + self.findings.len() + self.jsonl.len()
+    }
+}
+
 /// CSV rows rendered in memory, into a buffer of `capacity` bytes to start with.
 fn csv_bytes(
     capacity: usize,

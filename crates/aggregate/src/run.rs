@@ -15,15 +15,17 @@ use std::time::Instant;
 pub struct Options {
     /// Inputs larger than this many bytes are refused (an error row, not a crash).
     pub max_bytes: usize,
-    /// Files processed together before their rows are written; bounds memory.
-    pub batch: usize,
+    /// Rows (in bytes, all files together) rendered by the workers before the writer
+    /// takes them: batches of files are sized from the rows of the batch before to hold
+    /// about this much, which bounds memory whatever the files' sizes.
+    pub batch_bytes: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_bytes: ingest::DEFAULT_MAX_BYTES,
-            batch: 256,
+            batch_bytes: 4 << 20,
         }
     }
 }
@@ -206,17 +208,21 @@ pub fn run(
     let mut aggregator = Aggregator::default();
     // Workers process one batch while this thread writes the one before (at most two
     // batches wait), so the writing overlaps the work and the output keeps input order.
-    let batches = inputs.files.chunks(options.batch.max(1));
+    let mut batch_sizes = BatchSizes::new(options.batch_bytes, rayon::current_num_threads());
     std::thread::scope(|scope| -> Result<(), RunError> {
         // The patterns' own regexes compile beside the workers, not in their way.
         scope.spawn(|| rules.compile_patterns());
         let (sender, receiver) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
-            for batch in batches {
+            let mut rest = inputs.files.as_slice();
+            while !rest.is_empty() {
+                let (batch, after) = rest.split_at(batch_sizes.next().min(rest.len()));
+                rest = after;
                 let results: Vec<Result<Vec<PageResult>, FileError>> = batch
                     .par_iter()
                     .map(|path| process_file(path, rules, &parse_options))
                     .collect();
+                batch_sizes.observe(batch.len(), rendered_bytes(&results));
                 if sender.send((batch.len(), results)).is_err() {
                     break; // the writer stopped on an error
                 }
@@ -253,6 +259,53 @@ pub fn run(
     summary.seconds = started.elapsed().as_secs_f64();
     write_run_json(out_dir, inputs, rules, &summary)?;
     Ok(summary)
+}
+
+/// The bytes of rows a batch rendered.
+fn rendered_bytes(results: &[Result<Vec<PageResult>, FileError>]) -> usize {
+    results
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|page| page.rendered.byte_len())
+        .sum()
+}
+
+/// How many files the next batch takes: enough for every worker to have several, few
+/// enough that the batch's rows stay near the target size, judged from the rows files
+/// rendered so far. The batches' sizes change nothing in the output.
+struct BatchSizes {
+    target_bytes: usize,
+    min_files: usize,
+    files: usize,
+    bytes: usize,
+}
+
+impl BatchSizes {
+    /// The most files in a batch, however small they are.
+    const MAX_FILES: usize = 256;
+
+    fn new(target_bytes: usize, workers: usize) -> BatchSizes {
+        BatchSizes {
+            target_bytes,
+            min_files: (4 * workers).min(Self::MAX_FILES),
+            files: 0,
+            bytes: 0,
+        }
+    }
+
+    fn next(&self) -> usize {
+        if self.files == 0 {
+            return self.min_files;
+        }
+        let bytes_per_file = (self.bytes / self.files).max(1);
+        (self.target_bytes / bytes_per_file).clamp(self.min_files, Self::MAX_FILES)
+    }
+
+    fn observe(&mut self, files: usize, bytes: usize) {
+        self.files += files;
+        self.bytes += bytes;
+    }
 }
 
 /// run.json: what ran on what, and what came out. Only `seconds` varies between runs.
@@ -323,5 +376,59 @@ impl SentenceIds {
             id.push(char::from(HEX[(hash >> (shift * 4)) as usize & 0xf]));
         }
         id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_batch_gives_every_worker_four_files() {
+        assert_eq!(BatchSizes::new(4 << 20, 2).next(), 8);
+        assert_eq!(BatchSizes::new(4 << 20, 1000).next(), BatchSizes::MAX_FILES);
+    }
+
+    #[test]
+    fn batches_hold_about_the_target_bytes_of_rows_within_the_bounds() {
+        let mut sizes = BatchSizes::new(1 << 20, 2);
+        sizes.observe(8, 8 * (16 << 10)); // 16 KiB of rows a file
+        assert_eq!(sizes.next(), 64);
+        let mut small = BatchSizes::new(1 << 20, 2);
+        small.observe(8, 8 * 100);
+        assert_eq!(small.next(), BatchSizes::MAX_FILES);
+        let mut huge = BatchSizes::new(1 << 20, 2);
+        huge.observe(8, 8 << 30);
+        assert_eq!(huge.next(), 8);
+    }
+
+    #[test]
+    fn the_batch_size_changes_nothing_in_the_output() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let inputs = Inputs::collect(&[corpus]);
+        assert!(inputs.files.len() > 8, "the project corpus has pages");
+        let rules = RuleSet::builtin().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let outputs = [1, 64 << 20].map(|batch_bytes| {
+            let dir = out.path().join(batch_bytes.to_string());
+            let options = Options {
+                batch_bytes,
+                ..Options::default()
+            };
+            run(&inputs, &rules, &options, &dir, |_| {}).unwrap();
+            dir
+        });
+        for file in [
+            "reports.csv",
+            "sentences.csv",
+            "findings.csv",
+            "findings.jsonl",
+        ] {
+            let [one, all] = outputs
+                .each_ref()
+                .map(|dir| std::fs::read(dir.join(file)).unwrap());
+            assert!(!one.is_empty());
+            assert!(one == all, "{file} depends on the batch size");
+        }
     }
 }

@@ -338,19 +338,65 @@ impl Rendered {
     }
 }
 
-/// CSV rows rendered in memory, into a buffer of `capacity` bytes to start with.
-fn csv_bytes(
-    capacity: usize,
-    rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
-) -> Vec<u8> {
-    // A small buffer: the default one (8 KiB, zeroed) costs more than a document's rows.
-    let mut writer = csv::WriterBuilder::new()
-        .buffer_capacity(1024)
-        .from_writer(Vec::with_capacity(capacity));
-    rows(&mut writer).expect("writing CSV to memory cannot fail");
-    writer
-        .into_inner()
-        .expect("flushing CSV to memory cannot fail")
+/// CSV rows written by csv_core (the csv crate's engine, quoting and escaping as the
+/// crate does) straight into a buffer. The fields every row of a document shares are
+/// encoded once ([`CsvRows::encoded`]) and copied into each row; numbers need no quoting.
+struct CsvRows {
+    out: Vec<u8>,
+    writer: csv_core::Writer,
+}
+
+impl CsvRows {
+    fn new(capacity: usize) -> CsvRows {
+        CsvRows {
+            out: Vec::with_capacity(capacity),
+            writer: csv_core::Writer::new(),
+        }
+    }
+
+    /// `fields`, each followed by its delimiter, to copy into rows with [`CsvRows::raw`].
+    fn encoded<'a>(fields: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
+        let mut rows = CsvRows::new(256);
+        for field in fields {
+            rows.field(field);
+        }
+        rows.out
+    }
+
+    /// A field and the delimiter after it.
+    fn field(&mut self, field: impl AsRef<[u8]>) {
+        self.encode(field.as_ref(), csv_core::Writer::delimiter);
+    }
+
+    /// The last field of a row and the row's end.
+    fn last_field(&mut self, field: impl AsRef<[u8]>) {
+        self.encode(field.as_ref(), csv_core::Writer::terminator);
+    }
+
+    fn encode(
+        &mut self,
+        field: &[u8],
+        end: fn(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize),
+    ) {
+        // Room for the worst case: every byte a quote (doubled), two quotes, the end.
+        let start = self.out.len();
+        self.out.resize(start + 2 * field.len() + 4, 0);
+        let (_, read, written) = self.writer.field(field, &mut self.out[start..]);
+        debug_assert_eq!(read, field.len());
+        let (_, ended) = end(&mut self.writer, &mut self.out[start + written..]);
+        self.out.truncate(start + written + ended);
+    }
+
+    /// A number and the delimiter after it.
+    fn number(&mut self, n: usize) {
+        self.raw(itoa::Buffer::new().format(n).as_bytes());
+        self.out.push(b',');
+    }
+
+    /// Bytes already encoded (see [`CsvRows::encoded`]).
+    fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
 }
 
 /// Render one document's rows of reports.csv, sentences.csv, findings.csv and
@@ -368,31 +414,32 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
     let council_name = opt(doc.council.as_deref());
     let gss = opt(council.map(|c| c.gss_code.as_str()));
     let qs_title = opt(qs.map(|q| q.title));
-    let reports = csv_bytes(512, |w| {
-        w.write_record(
-            [
-                doc.path.clone(),
-                doc.kind.to_string(),
-                council_name.clone(),
-                gss.clone(),
-                qs_title.clone(),
-                opt(qs.map(|q| q.slug)),
-                opt(qs.map(|q| q.theme)),
-                opt(doc.score),
-                opt(doc.score_label),
-                opt(doc.overall_rating),
-                opt(doc.overall_percent),
-                opt(doc.published.as_deref()),
-                match doc.format {
-                    ingest::Format::Html => "html".into(),
-                    ingest::Format::Text => "text".into(),
-                },
-            ]
-            .into_iter()
-            .chain(crate::stats::count_fields(&counts))
-            .chain([crate::stats::shortfall_share(&counts), listed]),
-        )
-    });
+    let mut reports = CsvRows::new(512);
+    for field in [
+        doc.path.clone(),
+        doc.kind.to_string(),
+        council_name.clone(),
+        gss.clone(),
+        qs_title.clone(),
+        opt(qs.map(|q| q.slug)),
+        opt(qs.map(|q| q.theme)),
+        opt(doc.score),
+        opt(doc.score_label),
+        opt(doc.overall_rating),
+        opt(doc.overall_percent),
+        opt(doc.published.as_deref()),
+        match doc.format {
+            ingest::Format::Html => "html".into(),
+            ingest::Format::Text => "text".into(),
+        },
+    ]
+    .into_iter()
+    .chain(crate::stats::count_fields(&counts))
+    .chain([crate::stats::shortfall_share(&counts)])
+    {
+        reports.field(field);
+    }
+    reports.last_field(listed);
     let rows = sentence_rows(tagged);
     // Room for the rows, so the buffers are not grown (and copied) as they fill: a row
     // holds its sentence, the document's names, and about a hundred bytes more; a JSON
@@ -413,54 +460,50 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
         .iter()
         .map(|r| sentence_ids.id(r.start, r.end))
         .collect();
-    let sentences = csv_bytes(sentences_bytes, |w| {
-        for (row, id) in rows.iter().zip(&ids) {
-            w.write_record([
-                id.as_str(),
-                doc.path.as_str(),
-                council_name.as_str(),
-                gss.as_str(),
-                qs_title.as_str(),
-                row.section,
-                &row.paragraph.to_string(),
-                &row.sentence.to_string(),
-                &row.start.to_string(),
-                &row.end.to_string(),
-                row.tags.polarity.as_str(),
-                &row.tags.themes.join(";"),
-                row.tags.evidence.as_str(),
-                &row.tags.rule_ids(rules).join(";"),
-                row.text(),
-            ])?;
+    // The fields every row of the document shares, encoded once.
+    let path = CsvRows::encoded([doc.path.as_str()]);
+    let council_gss_qs = CsvRows::encoded([council_name.as_str(), gss.as_str(), &qs_title]);
+    let mut sentences = CsvRows::new(sentences_bytes);
+    let mut findings = CsvRows::new(findings_bytes);
+    let mut rule_ids = String::new();
+    for (row, id) in rows.iter().zip(&ids) {
+        sentences.field(id);
+        sentences.raw(&path);
+        sentences.raw(&council_gss_qs);
+        sentences.field(row.section);
+        for n in [row.paragraph, row.sentence, row.start, row.end] {
+            sentences.number(n);
         }
-        Ok(())
-    });
-    let findings = csv_bytes(findings_bytes, |w| {
-        for (row, id) in rows.iter().zip(&ids) {
-            for theme in &row.tags.themes {
-                w.write_record([
-                    id.as_str(),
-                    council_name.as_str(),
-                    gss.as_str(),
-                    qs_title.as_str(),
-                    theme,
-                    row.tags.polarity.as_str(),
-                    row.tags.evidence.as_str(),
-                    doc.path.as_str(),
-                    row.text(),
-                ])?;
+        sentences.field(row.tags.polarity.as_str());
+        sentences.field(row.tags.themes.join(";"));
+        sentences.field(row.tags.evidence.as_str());
+        rule_ids.clear();
+        for (i, rule) in row.tags.rule_ids(rules).into_iter().enumerate() {
+            if i > 0 {
+                rule_ids.push(';');
             }
+            rule_ids.push_str(rule);
         }
-        Ok(())
-    });
+        sentences.field(&rule_ids);
+        sentences.last_field(row.text());
+        for theme in &row.tags.themes {
+            findings.field(id);
+            findings.raw(&council_gss_qs);
+            findings.field(theme);
+            findings.field(row.tags.polarity.as_str());
+            findings.field(row.tags.evidence.as_str());
+            findings.raw(&path);
+            findings.last_field(row.text());
+        }
+    }
     let mut jsonl = JsonLines::new(jsonl_bytes, &doc.path, rules);
     for (row, id) in rows.iter().zip(&ids) {
         jsonl.push(id, row);
     }
     Rendered {
-        reports,
-        sentences,
-        findings,
+        reports: reports.out,
+        sentences: sentences.out,
+        findings: findings.out,
         jsonl: jsonl.out,
     }
 }
@@ -576,6 +619,75 @@ mod tests {
             People’s experiences of the carers’ service were positive.\n";
         let document = ingest::parse("dir \"a\\b\"/page.txt", text.as_bytes()).unwrap();
         crate::run::tag_document(&RuleSet::builtin().unwrap(), document)
+    }
+
+    #[test]
+    fn csv_rows_read_back_as_the_fields_they_were_written_from() {
+        let rules = RuleSet::builtin().unwrap();
+        let tagged = awkward_page();
+        let rendered = render(&tagged, None, &rules);
+        let read = |bytes: &[u8]| -> Vec<csv::StringRecord> {
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(bytes)
+                .records()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let rows = sentence_rows(&tagged);
+        let ids = SentenceIds::new(&tagged.document.path);
+        let path = "dir \"a\\b\"/page.txt";
+        let qs = "Equity in experience and outcomes";
+        let sentences = read(&rendered.sentences);
+        assert_eq!(sentences.len(), rows.len());
+        let mut expected_findings = Vec::new();
+        for (record, row) in sentences.iter().zip(&rows) {
+            let id = ids.id(row.start, row.end);
+            let numbers = [row.paragraph, row.sentence, row.start, row.end].map(|n| n.to_string());
+            let themes = row.tags.themes.join(";");
+            let rule_ids = row.tags.rule_ids(&rules).join(";");
+            let expected = [
+                id.as_str(),
+                path,
+                "Metropolitan Borough of Wirral",
+                "",
+                qs,
+                "Understanding barriers",
+                &numbers[0],
+                &numbers[1],
+                &numbers[2],
+                &numbers[3],
+                row.tags.polarity.as_str(),
+                &themes,
+                row.tags.evidence.as_str(),
+                &rule_ids,
+                row.text(),
+            ];
+            assert_eq!(record.iter().collect::<Vec<_>>(), expected);
+            for theme in &row.tags.themes {
+                expected_findings.push(vec![
+                    id.clone(),
+                    "Metropolitan Borough of Wirral".into(),
+                    String::new(),
+                    qs.into(),
+                    theme.to_string(),
+                    row.tags.polarity.as_str().into(),
+                    row.tags.evidence.as_str().into(),
+                    path.into(),
+                    row.text().into(),
+                ]);
+            }
+        }
+        assert!(rows.iter().any(|row| row.text().contains('"')));
+        let findings: Vec<Vec<String>> = read(&rendered.findings)
+            .iter()
+            .map(|r| r.iter().map(String::from).collect())
+            .collect();
+        assert!(!findings.is_empty());
+        assert_eq!(findings, expected_findings);
+        let report = &read(&rendered.reports)[0];
+        assert_eq!(report.len(), report_columns().len());
+        assert_eq!(&report[0], path);
     }
 
     #[test]

@@ -137,45 +137,40 @@ fn match_key(text: &str) -> String {
     let mut pending_space = false;
     let bytes = text.as_bytes();
     let mut i = 0;
-    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'\'';
     while i < bytes.len() {
-        // Runs of ASCII letters and digits copied at once.
-        if word_byte(bytes[i]) {
-            let run = bytes[i..].iter().position(|&b| !word_byte(b));
-            let end = run.map_or(bytes.len(), |n| i + n);
+        let byte = bytes[i];
+        // ASCII letters, digits and apostrophes are the common case: one byte, one push.
+        if byte.is_ascii_alphanumeric() || byte == b'\'' {
             if pending_space && !key.is_empty() {
                 key.push(' ');
             }
             pending_space = false;
-            let from = key.len();
-            key.push_str(&text[i..end]);
-            key[from..].make_ascii_lowercase();
-            i = end;
+            key.push(char::from(byte.to_ascii_lowercase()));
+            i += 1;
             continue;
         }
         // Other ASCII bytes directly; other characters decoded.
-        let c = if bytes[i].is_ascii() {
+        let c = if byte.is_ascii() {
             i += 1;
-            char::from(bytes[i - 1])
+            char::from(byte)
         } else {
             let c = text[i..].chars().next().expect("i is a character boundary");
             i += c.len_utf8();
             c
         };
-        let c = if matches!(c, '’' | '‘') { '\'' } else { c };
         if c == '&' {
             if !key.is_empty() {
                 key.push(' ');
             }
             key.push_str("and");
             pending_space = true;
-        } else if c.is_ascii_alphanumeric() || c == '\'' || (!c.is_ascii() && c.is_alphanumeric()) {
+        } else if matches!(c, '’' | '‘') || (!c.is_ascii() && c.is_alphanumeric()) {
             if pending_space && !key.is_empty() {
                 key.push(' ');
             }
             pending_space = false;
-            if c.is_ascii() {
-                key.push(c.to_ascii_lowercase());
+            if matches!(c, '’' | '‘') {
+                key.push('\'');
             } else {
                 key.extend(c.to_lowercase());
             }

@@ -398,6 +398,21 @@ impl CsvRows {
         self.out.truncate(start + written + ended);
     }
 
+    /// A field of names (ids and labels: letters, digits, `-` and `_`) joined by `;`, and
+    /// the delimiter after it: nothing in it to quote.
+    fn names<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        for (i, name) in names.into_iter().enumerate() {
+            debug_assert!(name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            if i > 0 {
+                self.out.push(b';');
+            }
+            self.raw(name.as_bytes());
+        }
+        self.out.push(b',');
+    }
+
     /// A number and the delimiter after it.
     fn number(&mut self, n: usize) {
         self.raw(itoa::Buffer::new().format(n).as_bytes());
@@ -476,33 +491,29 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
     let council_gss_qs = CsvRows::encoded([council_name.as_str(), gss.as_str(), &qs_title]);
     let mut sentences = CsvRows::new(sentences_bytes);
     let mut findings = CsvRows::new(findings_bytes);
-    let mut rule_ids = String::new();
     for (row, id) in rows.iter().zip(&ids) {
-        sentences.field(id);
+        sentences.names([id.as_str()]);
         sentences.raw(&path);
         sentences.raw(&council_gss_qs);
         sentences.field(row.section);
         for n in [row.paragraph, row.sentence, row.start, row.end] {
             sentences.number(n);
         }
-        sentences.field(row.tags.polarity.as_str());
-        sentences.field(row.tags.themes.join(";"));
-        sentences.field(row.tags.evidence.as_str());
-        rule_ids.clear();
-        for (i, rule) in row.tags.rule_ids(rules).into_iter().enumerate() {
-            if i > 0 {
-                rule_ids.push(';');
-            }
-            rule_ids.push_str(rule);
-        }
-        sentences.field(&rule_ids);
+        sentences.names([row.tags.polarity.as_str()]);
+        sentences.names(row.tags.themes.iter().copied());
+        sentences.names([row.tags.evidence.as_str()]);
+        sentences.names(row.tags.rule_ids(rules));
         sentences.last_field(row.text());
         for theme in &row.tags.themes {
-            findings.field(id);
+            findings.names([id.as_str()]);
             findings.raw(&council_gss_qs);
-            findings.field(theme);
-            findings.field(row.tags.polarity.as_str());
-            findings.field(row.tags.evidence.as_str());
+            for name in [
+                theme,
+                row.tags.polarity.as_str(),
+                row.tags.evidence.as_str(),
+            ] {
+                findings.names([name]);
+            }
             findings.raw(&path);
             findings.last_field(row.text());
         }

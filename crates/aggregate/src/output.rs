@@ -351,7 +351,8 @@ impl Rendered {
 
 /// CSV rows written by csv_core (the csv crate's engine, quoting and escaping as the
 /// crate does) straight into a buffer. The fields every row of a document shares are
-/// encoded once ([`CsvRows::encoded`]) and copied into each row; numbers need no quoting.
+/// encoded once ([`CsvRows::encoded`]) and copied into each row; numbers, ids and labels
+/// ([`CsvRows::names`]) need no quoting.
 struct CsvRows {
     out: Vec<u8>,
     writer: csv_core::Writer,

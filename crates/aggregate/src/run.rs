@@ -16,8 +16,8 @@ pub struct Options {
     /// Inputs larger than this many bytes are refused (an error row, not a crash).
     pub max_bytes: usize,
     /// Rows (in bytes, all files together) rendered by the workers before the writer
-    /// takes them: batches of files are sized from the rows of the batch before to hold
-    /// about this much, which bounds memory whatever the files' sizes.
+    /// takes them: each batch of files is sized, from the rows the files before it
+    /// rendered, to hold about this much, which bounds memory whatever the files' sizes.
     pub batch_bytes: usize,
 }
 

@@ -688,18 +688,12 @@ impl RuleSet {
                 .collect()
         };
         let negations = spans_of(Signal::Negation);
-        // Each goal's aim runs to the next clause boundary (AIM_END), found once per sentence.
-        let goals = spans_of(Signal::Goal);
-        let aim_ends: Vec<usize> = if goals.is_empty() {
-            Vec::new()
-        } else {
-            AIM_END.find_iter(text).map(|m| m.start()).collect()
-        };
-        let goal_scopes: Vec<(usize, usize, usize)> = goals
+        // Each goal's aim runs to the next clause boundary (AIM_END) after it.
+        let goal_scopes: Vec<(usize, usize, usize)> = spans_of(Signal::Goal)
             .into_iter()
             .map(|(gs, ge)| {
-                let next = aim_ends.partition_point(|&p| p < ge);
-                (gs, ge, aim_ends.get(next).copied().unwrap_or(text.len()))
+                let aim_end = AIM_END.find_at(text, ge).map_or(text.len(), |m| m.start());
+                (gs, ge, aim_end)
             })
             .collect();
         let mut j = Judgement {

@@ -493,7 +493,6 @@ impl RuleSet {
 
     fn clauses(&self, text: &str, raw: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
         let mut cuts = vec![0];
-        let mut closes: Option<Vec<usize>> = None;
         for &(start, end, rule) in raw {
             if self.rules[rule].signal != Signal::Contrast {
                 continue;
@@ -507,12 +506,8 @@ impl RuleSet {
             // "Although X, Y" / "whilst X there was Y": a subordinate clause runs to the
             // first comma, or to "there was" when the comma is missing.
             if SUBORDINATE.contains(&opener.as_str()) {
-                // Where subordinate clauses may end, found once per sentence.
-                let closes = closes.get_or_insert_with(|| {
-                    SUBORDINATE_END.find_iter(text).map(|m| m.start()).collect()
-                });
-                if let Some(&close) = closes.get(closes.partition_point(|&c| c < end)) {
-                    cuts.push(close + 1);
+                if let Some(close) = SUBORDINATE_END.find_at(text, end) {
+                    cuts.push(close.start() + 1);
                 }
             }
         }

@@ -683,14 +683,15 @@ impl RuleSet {
                 .collect()
         };
         let negations = spans_of(Signal::Negation);
-        // Each goal's aim runs to the next clause boundary (AIM_END) after it.
-        let goal_scopes: Vec<(usize, usize, usize)> = spans_of(Signal::Goal)
+        // Each goal's aim runs to the next clause boundary (AIM_END) after it, looked for
+        // only when a cue follows the goal in its clause.
+        let goals: Vec<(usize, usize, std::cell::OnceCell<usize>)> = spans_of(Signal::Goal)
             .into_iter()
-            .map(|(gs, ge)| {
-                let aim_end = AIM_END.find_at(text, ge).map_or(text.len(), |m| m.start());
-                (gs, ge, aim_end)
-            })
+            .map(|(gs, ge)| (gs, ge, std::cell::OnceCell::new()))
             .collect();
+        let aim_end = |ge: usize, end: &std::cell::OnceCell<usize>| {
+            *end.get_or_init(|| AIM_END.find_at(text, ge).map_or(text.len(), |m| m.start()))
+        };
         let mut j = Judgement {
             strength: vec![0.0; clauses.len()],
             shortfall: vec![0.0; clauses.len()],
@@ -707,8 +708,8 @@ impl RuleSet {
                     // An aim runs from its goal signal to the end of the clause or to the
                     // next coordinated clause ("..., and there was ...").
                     m.aim = !rule.counts_in_aims
-                        && goal_scopes.iter().any(|&(gs, ge, aim_end)| {
-                            gs >= cs && ge <= m.start && m.start < aim_end
+                        && goals.iter().any(|(gs, ge, end)| {
+                            *gs >= cs && *ge <= m.start && m.start < aim_end(*ge, end)
                         });
                     if m.aim {
                         j.any_aim = true;

@@ -75,8 +75,36 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
 /// Normalise one line: unify spaces, drop invisible characters and stray markup, collapse
 /// whitespace, trim.
 pub(crate) fn normalise_line(line: &str) -> String {
-    // One pass: drop invisible characters, turn every space or control character into a
-    // single space, trim. Runs of plain ASCII are copied whole.
+    let out = trimmed_if_plain(line).unwrap_or_else(|| collapse_spaces(line));
+    // The rare lines with markup debris or "Page last updated" go through the regexes.
+    let has_markup = out.contains('>');
+    let has_updated = memchr::memchr2_iter(b'u', b'U', out.as_bytes()).any(|at| {
+        out.as_bytes()[at..]
+            .get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"updated"))
+    });
+    if !has_markup && !has_updated {
+        return out;
+    }
+    let cleaned = STRAY_MARKUP.replace_all(&out, " ");
+    let cleaned = PAGE_LAST_UPDATED.replace_all(&cleaned, " ");
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Most lines are printable ASCII with single spaces: collapsing their spaces would only
+/// trim their ends.
+fn trimmed_if_plain(line: &str) -> Option<String> {
+    // (Folded without stopping early, so the compiler checks many bytes at a time.)
+    let printable = |b: u8| b.wrapping_sub(0x20) < 0x5f;
+    let plain = line.bytes().fold(true, |plain, b| plain & printable(b))
+        && memchr::memmem::find(line.as_bytes(), b"  ").is_none();
+    plain.then(|| line.trim_matches(' ').to_string())
+}
+
+/// Drop invisible characters, turn every space or control character into a single
+/// space, trim.
+fn collapse_spaces(line: &str) -> String {
+    // One pass. Runs of plain ASCII are copied whole.
     let mut out = String::with_capacity(line.len());
     let mut space = false;
     let bytes = line.as_bytes();
@@ -123,19 +151,7 @@ pub(crate) fn normalise_line(line: &str) -> String {
             out.push(c);
         }
     }
-    // The rare lines with markup debris or "Page last updated" go through the regexes.
-    let has_markup = out.contains('>');
-    let has_updated = memchr::memchr2_iter(b'u', b'U', out.as_bytes()).any(|at| {
-        out.as_bytes()[at..]
-            .get(..7)
-            .is_some_and(|w| w.eq_ignore_ascii_case(b"updated"))
-    });
-    if !has_markup && !has_updated {
-        return out;
-    }
-    let cleaned = STRAY_MARKUP.replace_all(&out, " ");
-    let cleaned = PAGE_LAST_UPDATED.replace_all(&cleaned, " ");
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 const CONNECTORS: &[&str] = &[
@@ -400,6 +416,30 @@ mod tests {
                 (BlockKind::ListItem, "Safeguarding Score: 2".to_string())
             ]
         );
+    }
+
+    /// A plain line (printable ASCII, single spaces) is only trimmed: as collapsing its
+    /// spaces would leave it.
+    #[test]
+    fn plain_lines_are_only_trimmed() {
+        let alphabet = [
+            ' ', ' ', 'a', 'Z', '.', '>', '\t', '\u{a0}', '’', '\u{200b}', '\u{7f}',
+        ];
+        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        let mut plain_lines = 0;
+        for _ in 0..50_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let line: String = (0..seed % 12)
+                .map(|k| alphabet[((seed >> (4 * k)) % alphabet.len() as u64) as usize])
+                .collect();
+            if let Some(trimmed) = trimmed_if_plain(&line) {
+                assert_eq!(trimmed, collapse_spaces(&line), "{line:?}");
+                plain_lines += 1;
+            }
+        }
+        assert!(plain_lines > 1_000, "the random lines include plain ones");
     }
 
     #[test]

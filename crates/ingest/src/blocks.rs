@@ -425,14 +425,11 @@ mod tests {
         let alphabet = [
             ' ', ' ', 'a', 'Z', '.', '>', '\t', '\u{a0}', '’', '\u{200b}', '\u{7f}',
         ];
-        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        let mut next = crate::xorshift(0x2545F4914F6CDD1D);
         let mut plain_lines = 0;
         for _ in 0..50_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let line: String = (0..seed % 12)
-                .map(|k| alphabet[((seed >> (4 * k)) % alphabet.len() as u64) as usize])
+            let line: String = (0..next(12))
+                .map(|_| alphabet[next(alphabet.len())])
                 .collect();
             if let Some(trimmed) = trimmed_if_plain(&line) {
                 assert_eq!(trimmed, collapse_spaces(&line), "{line:?}");

@@ -34,6 +34,18 @@ mod decode;
 mod html;
 mod sentences;
 
+/// A repeatable stream of numbers below the bound it is called with, for the randomised
+/// tests.
+#[cfg(test)]
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
+    move |bound| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    }
+}
+
 use std::fmt;
 
 pub use cqc::{QualityStatement, QUALITY_STATEMENTS};

@@ -284,15 +284,11 @@ mod tests {
             "U.K.",
             "OK?",
         ];
-        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        let mut next = crate::xorshift(0x2545F4914F6CDD1D);
         for _ in 0..20_000 {
             let mut words = Vec::new();
-            let len = (seed % 30) as usize + 1;
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                words.push(TOKENS[(seed % TOKENS.len() as u64) as usize]);
+            for _ in 0..next(30) + 1 {
+                words.push(TOKENS[next(TOKENS.len())]);
             }
             let text = words.join(" ");
             let full: Vec<usize> = text
@@ -314,13 +310,7 @@ mod tests {
             "ab.’", "ab.)", "ab.\"", "said:", "and", "or", "J.", "A.",
         ];
         const GAPS: &[&str] = &[" ", "  ", " \u{a0}", "\t"];
-        let mut seed: u64 = 0x9E3779B97F4A7C15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::xorshift(0x9E3779B97F4A7C15);
         for _ in 0..20_000 {
             let mut text = String::new();
             for _ in 0..next(20) + 1 {

@@ -504,7 +504,10 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
         sentences.names(row.tags.themes.iter().copied());
         sentences.names([row.tags.evidence.as_str()]);
         sentences.names(row.tags.rule_ids(rules));
+        // The text ends each row of both files: encoded once, copied into findings rows.
+        let text_at = sentences.out.len();
         sentences.last_field(row.text());
+        let text = &sentences.out[text_at..];
         for theme in &row.tags.themes {
             findings.names([id.as_str()]);
             findings.raw(&council_gss_qs);
@@ -516,7 +519,7 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
                 findings.names([name]);
             }
             findings.raw(&path);
-            findings.last_field(row.text());
+            findings.raw(text);
         }
     }
     let mut jsonl = JsonLines::new(jsonl_bytes, &doc.path, rules);

@@ -254,7 +254,8 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         _ => {}
     }
     for phrase in &raw.phrases {
-        if phrase.get_ref().trim().is_empty() {
+        // "*" alone is empty too: the star only marks a prefix.
+        if phrase.get_ref().trim().trim_end_matches('*').is_empty() {
             return Err(err(phrase.span(), "empty phrase".into()));
         }
     }
@@ -497,6 +498,16 @@ must_match = ["It was effective."]
             crate::RuleSet::from_sources([("t.toml".to_string(), source.as_str())]).unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("t.toml", 7), "{e}");
         assert!(e.message.contains("bad regex"), "{e}");
+    }
+
+    #[test]
+    fn a_lone_star_phrase_is_an_empty_phrase_named_with_its_line() {
+        // Regression: "*" (a prefix of nothing) reached the literal automaton, which
+        // refused it with no file or line.
+        let source = GOOD.replace("phrases = [\"effective\"]", "phrases = [\"good\", \" * \"]");
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("empty phrase"), "{e}");
     }
 
     #[test]

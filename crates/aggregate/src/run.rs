@@ -206,53 +206,65 @@ pub fn run(
     // problems found while walking the inputs.
     let mut problems = ErrorsCsv::create(out_dir, &inputs.errors)?;
     let mut aggregator = Aggregator::default();
-    // Workers process one batch while this thread writes the one before (at most two
-    // batches wait), so the writing overlaps the work and the output keeps input order.
-    let mut batch_sizes = BatchSizes::new(options.batch_bytes, rayon::current_num_threads());
-    std::thread::scope(|scope| -> Result<(), RunError> {
-        // The patterns' own regexes compile beside the workers, not in their way.
-        scope.spawn(|| rules.compile_patterns());
-        let (sender, receiver) = std::sync::mpsc::sync_channel(2);
-        scope.spawn(move || {
-            let mut rest = inputs.files.as_slice();
-            while !rest.is_empty() {
-                let (batch, after) = rest.split_at(batch_sizes.next().min(rest.len()));
-                rest = after;
-                let results: Vec<Result<Vec<PageResult>, FileError>> = batch
-                    .par_iter()
-                    .map(|path| process_file(path, rules, &parse_options))
-                    .collect();
-                batch_sizes.observe(batch.len(), rendered_bytes(&results));
-                if sender.send((batch.len(), results)).is_err() {
-                    break; // the writer stopped on an error
-                }
-            }
-        });
-        let mut done = 0;
-        for (files, results) in receiver {
-            for result in results {
-                match result {
-                    Ok(pages) => {
-                        for page in pages {
-                            if let Some(warning) = &page.warning {
-                                problems.push(warning)?;
-                            }
-                            summary.documents += 1;
-                            summary.sentences += page.sentences;
-                            outputs.append(&page.rendered)?;
-                            if let Some(counts) = page.counts {
-                                aggregator.add(counts);
-                            }
-                        }
+    let mut write = |result: Result<Vec<PageResult>, FileError>| -> Result<(), RunError> {
+        match result {
+            Ok(pages) => {
+                for page in pages {
+                    if let Some(warning) = &page.warning {
+                        problems.push(warning)?;
                     }
-                    Err(e) => problems.push(&e)?,
+                    summary.documents += 1;
+                    summary.sentences += page.sentences;
+                    outputs.append(&page.rendered)?;
+                    if let Some(counts) = page.counts {
+                        aggregator.add(counts);
+                    }
                 }
+                Ok(())
             }
-            done += files;
-            progress(done);
+            Err(e) => problems.push(&e),
         }
-        Ok(())
-    })?;
+    };
+    if rayon::current_num_threads() == 1 {
+        // One thread: each file is processed, then written.
+        for (done, path) in inputs.files.iter().enumerate() {
+            write(process_file(path, rules, &parse_options))?;
+            progress(done + 1);
+        }
+    } else {
+        // Workers process one batch while this thread writes the one before (at most two
+        // batches wait), so the writing overlaps the work and the output keeps input order.
+        let mut batch_sizes = BatchSizes::new(options.batch_bytes, rayon::current_num_threads());
+        std::thread::scope(|scope| -> Result<(), RunError> {
+            // The patterns' own regexes compile beside the workers, not in their way.
+            scope.spawn(|| rules.compile_patterns());
+            let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+            scope.spawn(move || {
+                let mut rest = inputs.files.as_slice();
+                while !rest.is_empty() {
+                    let (batch, after) = rest.split_at(batch_sizes.next().min(rest.len()));
+                    rest = after;
+                    let results: Vec<Result<Vec<PageResult>, FileError>> = batch
+                        .par_iter()
+                        .map(|path| process_file(path, rules, &parse_options))
+                        .collect();
+                    batch_sizes.observe(batch.len(), rendered_bytes(&results));
+                    if sender.send((batch.len(), results)).is_err() {
+                        break; // the writer stopped on an error
+                    }
+                }
+            });
+            let mut done = 0;
+            for (files, results) in receiver {
+                for result in results {
+                    write(result)?;
+                }
+                done += files;
+                progress(done);
+            }
+            Ok(())
+        })?;
+    }
     outputs.commit()?;
     (summary.errors, summary.warnings) = problems.commit()?;
     write_aggregates(out_dir, aggregator)?;

@@ -38,7 +38,8 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "out")]
         out: PathBuf,
-        /// Worker threads (default: all cores).
+        /// Threads (default: one per core). With 1, everything runs on one thread; with
+        /// more, that many workers and a thread that writes.
         #[arg(long)]
         jobs: Option<usize>,
         /// Rules folder to use instead of the built-in rules.
@@ -234,13 +235,21 @@ fn analyse(
             .build_global()
             .context("cannot start worker threads")?;
     }
-    // The rules compile while the folders are walked.
-    let (rules, inputs) = std::thread::scope(|scope| {
-        let rules = scope.spawn(|| load_rules(rules));
-        let inputs = aggregate::Inputs::collect(paths);
-        (rules.join(), inputs)
-    });
-    let rules = rules.map_err(|_| anyhow::anyhow!("loading the rules failed"))??;
+    // The rules compile while the folders are walked, unless one thread was asked for.
+    let (rules, inputs) = if jobs == Some(1) {
+        (load_rules(rules), aggregate::Inputs::collect(paths))
+    } else {
+        let (rules, inputs) = std::thread::scope(|scope| {
+            let rules = scope.spawn(|| load_rules(rules));
+            let inputs = aggregate::Inputs::collect(paths);
+            (rules.join(), inputs)
+        });
+        (
+            rules.map_err(|_| anyhow::anyhow!("loading the rules failed"))?,
+            inputs,
+        )
+    };
+    let rules = rules?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(inputs.files.len() as u64);
         bar.set_style(

@@ -659,18 +659,24 @@ impl RuleSet {
             )
         };
         let masked = |signal: Signal| judging(signal) || signal == Signal::Theme;
-        let spans: Vec<(usize, usize, Signal)> = matches
+        // The spans that can hide others, in order of start (as the matches are).
+        let outers: Vec<(usize, usize, Signal)> = matches
             .iter()
             .map(|m| (m.start, m.end, self.rules[m.rule].signal))
+            .filter(|&(_, _, signal)| judging(signal) || signal == Signal::Mask)
             .collect();
         matches.retain(|m| {
             let signal = self.rules[m.rule].signal;
-            !spans.iter().any(|&(s, e, outer)| {
-                let inside = s <= m.start && m.end <= e && (e - s) > (m.end - m.start);
-                inside
-                    && ((judging(signal) && judging(outer))
-                        || (masked(signal) && outer == Signal::Mask))
-            })
+            !masked(signal)
+                || !outers
+                    .iter()
+                    .take_while(|&&(s, _, _)| s <= m.start)
+                    .any(|&(s, e, outer)| {
+                        let inside = m.end <= e && (e - s) > (m.end - m.start);
+                        inside
+                            && ((judging(signal) && judging(outer))
+                                || (masked(signal) && outer == Signal::Mask))
+                    })
         });
         matches
     }

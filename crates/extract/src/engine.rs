@@ -204,6 +204,9 @@ pub struct RuleSet {
     /// sentences (those with end anchors, only where one is).
     searched_whole: Vec<usize>,
     patterns: Vec<Pattern>,
+    /// Per page slug, the theme rules that page implies (rule index, theme, and whether
+    /// only for a sentence with no theme of its own), in rule order.
+    page_themes: Vec<(String, Vec<(usize, &'static str, bool)>)>,
     scratch: Pool<Scratch, fn() -> Scratch>,
     fingerprint: String,
 }
@@ -354,7 +357,9 @@ impl RuleSet {
                 line: 1,
                 message: format!("cannot build the literal automaton: {e}"),
             })?;
+        let page_themes = page_themes(&rules);
         Ok(RuleSet {
+            page_themes,
             rules,
             literals,
             spans,
@@ -790,11 +795,13 @@ impl RuleSet {
         }
         if let Some(page) = context.page {
             let untagged = themes.is_empty();
-            for (index, rule) in self.rules.iter().enumerate() {
-                let Some(theme) = rule.theme else { continue };
-                let implied = rule.pages.iter().any(|p| p == page)
-                    || (untagged && rule.pages_when_untagged.iter().any(|p| p == page));
-                if implied {
+            let implying = self
+                .page_themes
+                .iter()
+                .find(|(slug, _)| slug == page)
+                .map_or(&[][..], |(_, rules)| rules.as_slice());
+            for &(index, theme, only_when_untagged) in implying {
+                if untagged || !only_when_untagged {
                     themes.push(theme);
                     matches.push(Match {
                         rule: index,
@@ -811,6 +818,37 @@ impl RuleSet {
         }
         themes
     }
+}
+
+/// Per page slug named by a theme rule, the theme rules that page implies: see
+/// [`RuleSet::page_themes`](RuleSet).
+fn page_themes(rules: &[Rule]) -> Vec<(String, Vec<(usize, &'static str, bool)>)> {
+    let mut slugs: Vec<&String> = rules
+        .iter()
+        .flat_map(|rule| rule.pages.iter().chain(&rule.pages_when_untagged))
+        .collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    slugs
+        .into_iter()
+        .map(|slug| {
+            let implying = rules
+                .iter()
+                .enumerate()
+                .filter_map(|(index, rule)| {
+                    let theme = rule.theme?;
+                    if rule.pages.contains(slug) {
+                        Some((index, theme, false))
+                    } else if rule.pages_when_untagged.contains(slug) {
+                        Some((index, theme, true))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            (slug.clone(), implying)
+        })
+        .collect()
 }
 
 /// Minimum length of an anchor literal: shorter ones are in most sentences.

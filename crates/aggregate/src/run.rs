@@ -79,7 +79,7 @@ struct PageResult {
 }
 
 /// Everything a worker does for one file: read, parse (a file may hold several pages),
-/// tag, resolve the council, render the rows. The writer thread only appends bytes.
+/// tag, resolve the council, render the rows. The writing only appends bytes.
 fn process_file(
     path: &Path,
     rules: &RuleSet,
@@ -179,7 +179,9 @@ fn resolve_council(doc: &Document) -> Result<Option<&'static Council>, FileError
 }
 
 /// Process every input and write the datasets into `out_dir`. `progress` is called with
-/// the number of files finished so far, from the calling thread.
+/// the number of files finished so far, from the calling thread. With one thread in the
+/// rayon pool everything runs on the calling thread; with more, the pool's workers process
+/// batches of files while the calling thread writes.
 pub fn run(
     inputs: &Inputs,
     rules: &RuleSet,

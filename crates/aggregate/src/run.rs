@@ -416,33 +416,57 @@ mod tests {
         assert_eq!(huge.next(), 8);
     }
 
-    #[test]
-    fn the_batch_size_changes_nothing_in_the_output() {
+    /// Run on the project corpus with `threads` threads and a batch target of
+    /// `batch_bytes`; the output folder.
+    fn run_corpus(threads: usize, batch_bytes: usize, out: &Path) -> std::path::PathBuf {
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
         let inputs = Inputs::collect(&[corpus]);
         assert!(inputs.files.len() > 8, "the project corpus has pages");
         let rules = RuleSet::builtin().unwrap();
-        let out = tempfile::tempdir().unwrap();
-        let outputs = [1, 64 << 20].map(|batch_bytes| {
-            let dir = out.path().join(batch_bytes.to_string());
-            let options = Options {
-                batch_bytes,
-                ..Options::default()
-            };
-            run(&inputs, &rules, &options, &dir, |_| {}).unwrap();
-            dir
-        });
+        let dir = out.join(format!("{threads}-{batch_bytes}"));
+        let options = Options {
+            batch_bytes,
+            ..Options::default()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| run(&inputs, &rules, &options, &dir, |_| {}))
+            .unwrap();
+        dir
+    }
+
+    fn assert_same_rows(a: &Path, b: &Path, what: &str) {
         for file in [
             "reports.csv",
             "sentences.csv",
             "findings.csv",
             "findings.jsonl",
+            "errors.csv",
+            "councils.csv",
+            "council_themes.csv",
         ] {
-            let [one, all] = outputs
-                .each_ref()
-                .map(|dir| std::fs::read(dir.join(file)).unwrap());
-            assert!(!one.is_empty());
-            assert!(one == all, "{file} depends on the batch size");
+            let [a, b] = [a, b].map(|dir| std::fs::read(dir.join(file)).unwrap());
+            assert!(!a.is_empty());
+            assert!(a == b, "{file} depends on {what}");
         }
+    }
+
+    #[test]
+    fn the_batch_size_changes_nothing_in_the_output() {
+        let out = tempfile::tempdir().unwrap();
+        let one_file = run_corpus(2, 1, out.path());
+        let all_files = run_corpus(2, 64 << 20, out.path());
+        assert_same_rows(&one_file, &all_files, "the batch size");
+    }
+
+    #[test]
+    fn one_thread_writes_what_several_write() {
+        // One thread processes and writes each file in turn; more run the batch pipeline.
+        let out = tempfile::tempdir().unwrap();
+        let one = run_corpus(1, 4 << 20, out.path());
+        let three = run_corpus(3, 4 << 20, out.path());
+        assert_same_rows(&one, &three, "the thread count");
     }
 }

@@ -204,9 +204,8 @@ pub struct RuleSet {
     /// sentences (those with end anchors, only where one is).
     searched_whole: Vec<usize>,
     patterns: Vec<Pattern>,
-    /// Per page slug, the theme rules that page implies (rule index, theme, and whether
-    /// only for a sentence with no theme of its own), in rule order.
-    page_themes: Vec<(String, Vec<(usize, &'static str, bool)>)>,
+    /// Per page slug, the theme rules that page implies.
+    page_themes: Vec<PageThemes>,
     scratch: Pool<Scratch, fn() -> Scratch>,
     fingerprint: String,
 }
@@ -795,16 +794,16 @@ impl RuleSet {
         }
         if let Some(page) = context.page {
             let untagged = themes.is_empty();
-            let implying = self
+            let implied = self
                 .page_themes
                 .iter()
-                .find(|(slug, _)| slug == page)
-                .map_or(&[][..], |(_, rules)| rules.as_slice());
-            for &(index, theme, only_when_untagged) in implying {
-                if untagged || !only_when_untagged {
-                    themes.push(theme);
+                .find(|p| p.slug == page)
+                .map_or(&[][..], |p| p.implied.as_slice());
+            for theme in implied {
+                if untagged || !theme.only_when_untagged {
+                    themes.push(theme.theme);
                     matches.push(Match {
-                        rule: index,
+                        rule: theme.rule,
                         start: 0,
                         end: 0,
                         negated: false,
@@ -820,9 +819,23 @@ impl RuleSet {
     }
 }
 
-/// Per page slug named by a theme rule, the theme rules that page implies: see
-/// [`RuleSet::page_themes`](RuleSet).
-fn page_themes(rules: &[Rule]) -> Vec<(String, Vec<(usize, &'static str, bool)>)> {
+/// The theme rules a quality statement page implies, in rule order.
+#[derive(Debug)]
+struct PageThemes {
+    slug: String,
+    implied: Vec<ImpliedTheme>,
+}
+
+#[derive(Debug)]
+struct ImpliedTheme {
+    rule: usize,
+    theme: &'static str,
+    /// Only for a sentence with no theme of its own (`pages_when_untagged`).
+    only_when_untagged: bool,
+}
+
+/// For each page slug a theme rule names, the theme rules that page implies.
+fn page_themes(rules: &[Rule]) -> Vec<PageThemes> {
     let mut slugs: Vec<&String> = rules
         .iter()
         .flat_map(|rule| rule.pages.iter().chain(&rule.pages_when_untagged))
@@ -831,22 +844,26 @@ fn page_themes(rules: &[Rule]) -> Vec<(String, Vec<(usize, &'static str, bool)>)
     slugs.dedup();
     slugs
         .into_iter()
-        .map(|slug| {
-            let implying = rules
+        .map(|slug| PageThemes {
+            slug: slug.clone(),
+            implied: rules
                 .iter()
                 .enumerate()
                 .filter_map(|(index, rule)| {
-                    let theme = rule.theme?;
-                    if rule.pages.contains(slug) {
-                        Some((index, theme, false))
+                    let only_when_untagged = if rule.pages.contains(slug) {
+                        false
                     } else if rule.pages_when_untagged.contains(slug) {
-                        Some((index, theme, true))
+                        true
                     } else {
-                        None
-                    }
+                        return None;
+                    };
+                    Some(ImpliedTheme {
+                        rule: index,
+                        theme: rule.theme?,
+                        only_when_untagged,
+                    })
                 })
-                .collect();
-            (slug.clone(), implying)
+                .collect(),
         })
         .collect()
 }

@@ -469,11 +469,15 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
     reports.last_field(listed);
     let rows = sentence_rows(tagged);
     // Room for the rows, so the buffers are not grown (and copied) as they fill: a row
-    // holds its sentence, the document's names, and about a hundred bytes more; a JSON
-    // line, a few dozen bytes per match.
+    // holds its sentence, the document's names, and about a hundred bytes more (in
+    // sentences.csv, also its section and rule ids); a JSON line, a few dozen bytes per
+    // match.
     let names = doc.path.len() + council_name.len() + gss.len() + qs_title.len();
     let row_bytes = |row: &SentenceRow| row.end - row.start + names + 128;
-    let sentences_bytes: usize = rows.iter().map(row_bytes).sum();
+    let sentences_bytes: usize = rows
+        .iter()
+        .map(|row| row_bytes(row) + row.section.len() + 8 * row.tags.rules.len())
+        .sum();
     let findings_bytes: usize = rows
         .iter()
         .map(|row| row.tags.themes.len() * row_bytes(row))

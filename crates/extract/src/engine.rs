@@ -504,7 +504,8 @@ impl RuleSet {
     }
 
     fn clauses(&self, text: &str, raw: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
-        let mut cuts = vec![0];
+        let mut cuts = Vec::with_capacity(8);
+        cuts.push(0);
         for &(start, end, rule) in raw {
             if self.rules[rule].signal != Signal::Contrast {
                 continue;

@@ -1178,4 +1178,24 @@ must_match = ["waiting list"]
             rules.patterns.len()
         );
     }
+
+    #[test]
+    fn rules_with_no_literals_at_all_load_and_tag() {
+        // One pattern with no anchors: the literal automaton is built from nothing.
+        let source = r#"
+id = "X1"
+name = "no-literals"
+description = "A pattern with no literal at either end."
+kind = "regex"
+signal = "shortfall"
+patterns = ["^\\w{2,4}ed\\b"]
+must_match = ["Waited too long."]
+must_not_match = ["Nothing here."]
+"#;
+        let rules = RuleSet::from_sources([("x.toml".to_string(), source)]).unwrap();
+        assert!(rules.meanings.is_empty(), "no literal to find");
+        assert_eq!(rules.check_examples().0, Vec::<String>::new());
+        let tags = rules.tag("Waited too long.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
 }

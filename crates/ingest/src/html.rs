@@ -579,7 +579,18 @@ impl Walker {
             }
             CallbackEvent::EndTag { name } => {
                 self.in_start_tag = false;
-                self.close(&utf8(name));
+                // Well-formed markup closes the element last opened: its name needs no
+                // decoding.
+                if name != b"br"
+                    && self
+                        .stack
+                        .last()
+                        .is_some_and(|open| open.name.as_bytes() == name)
+                {
+                    self.pop_to(self.stack.len() - 1);
+                } else {
+                    self.close(&utf8(name));
+                }
             }
             CallbackEvent::String { value } => self.text(&utf8(value)),
             _ => {}
@@ -759,12 +770,8 @@ impl Walker {
         }
     }
 
+    /// An end tag that does not close the element last opened (see [`Walker::event`]).
     fn close(&mut self, name: &str) {
-        // Well-formed markup closes the element last opened.
-        if name != "br" && self.stack.last().is_some_and(|open| open.name == name) {
-            self.pop_to(self.stack.len() - 1);
-            return;
-        }
         let (_, kind) = kind_of(name);
         if name == "br" {
             // `</br>` is read as `<br>`.

@@ -645,18 +645,20 @@ impl RuleSet {
         clauses: &[(usize, usize)],
     ) -> Vec<Match> {
         let mut unless_cache = Vec::new();
-        let mut matches: Vec<Match> = raw
-            .iter()
-            .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, clauses, &mut unless_cache))
-            .map(|&(start, end, rule)| Match {
-                rule,
-                start,
-                end,
-                negated: false,
-                aim: false,
-                page: false,
-            })
-            .collect();
+        // Room for the page's theme matches too (see `themes`), so it is allocated once.
+        let mut matches: Vec<Match> = Vec::with_capacity(raw.len() + 4);
+        matches.extend(
+            raw.iter()
+                .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, clauses, &mut unless_cache))
+                .map(|&(start, end, rule)| Match {
+                    rule,
+                    start,
+                    end,
+                    negated: false,
+                    aim: false,
+                    page: false,
+                }),
+        );
         let judging = |signal: Signal| {
             matches!(
                 signal,

@@ -97,6 +97,10 @@ struct Scratch {
     /// than [`MAX_ANCHORED_SEARCHES`]), and whether an end anchor was.
     starts_found: Vec<u8>,
     end_found: Vec<bool>,
+    /// (pattern, where a match of it may start) in the sentence at hand, and the starts of
+    /// the pattern being tried.
+    starts: Vec<(usize, usize)>,
+    pattern_starts: Vec<usize>,
 }
 
 impl Pattern {
@@ -400,6 +404,8 @@ impl RuleSet {
             caches,
             starts_found,
             end_found,
+            starts,
+            pattern_starts,
         } = &mut *scratch;
         let count = self.patterns.len();
         caches.resize_with(count, || None);
@@ -407,9 +413,9 @@ impl RuleSet {
         starts_found.resize(count, 0);
         end_found.clear();
         end_found.resize(count, false);
-        // (pattern, where a match of it may start): at most one more per pattern than are
-        // tried, so a huge "sentence" keeps this short.
-        let mut starts: Vec<(usize, usize)> = Vec::with_capacity(32);
+        // At most one more start per pattern than are tried, so a huge "sentence" keeps
+        // this short.
+        starts.clear();
         for m in self.literals.0.find_overlapping_iter(text) {
             let (from, to) = self.spans[m.value() as usize];
             for &meaning in &self.meanings[from..to] {
@@ -445,11 +451,12 @@ impl RuleSet {
             if self.anchored_ends[pattern].end && !end_found[pattern] {
                 continue;
             }
-            let at: Vec<usize> = group.iter().map(|&(_, start)| start).collect();
+            pattern_starts.clear();
+            pattern_starts.extend(group.iter().map(|&(_, start)| start));
             let anchored = usize::from(starts_found[pattern]) <= MAX_ANCHORED_SEARCHES;
             self.patterns[pattern].push_matches(
                 text,
-                anchored.then_some(&at[..]),
+                anchored.then_some(&pattern_starts[..]),
                 &mut caches[pattern],
                 &mut found,
             );

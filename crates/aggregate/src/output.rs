@@ -245,16 +245,17 @@ pub(crate) fn share(numerator: usize, denominator: usize) -> String {
 struct JsonLines<'a> {
     out: Vec<u8>,
     path: Vec<u8>,
-    rules: &'a RuleSet,
+    /// See [`Renderer::match_openings`].
+    match_openings: &'a [Vec<u8>],
 }
 
 impl<'a> JsonLines<'a> {
-    fn new(capacity: usize, path: &str, rules: &'a RuleSet) -> JsonLines<'a> {
+    fn new(capacity: usize, path: &str, match_openings: &'a [Vec<u8>]) -> JsonLines<'a> {
         let path = serde_json::to_vec(path).expect("a string serialises");
         JsonLines {
             out: Vec::with_capacity(capacity),
             path,
-            rules,
+            match_openings,
         }
     }
 
@@ -284,9 +285,11 @@ impl<'a> JsonLines<'a> {
         self.name(row.tags.evidence.as_str());
         self.raw(b",\"matches\":[");
         for (i, m) in row.tags.matches.iter().enumerate() {
-            self.raw(if i > 0 { b",{\"rule\":" } else { b"{\"rule\":" });
-            self.name(&self.rules.rules()[m.rule].id);
-            self.raw(b",\"start\":");
+            if i > 0 {
+                self.raw(b",");
+            }
+            debug_assert!(self.match_openings[m.rule].starts_with(b"{\"rule\":"));
+            self.out.extend_from_slice(&self.match_openings[m.rule]);
             self.number((!m.page).then_some(row.start + m.start));
             self.raw(b",\"end\":");
             self.number((!m.page).then_some(row.start + m.end));
@@ -310,8 +313,16 @@ impl<'a> JsonLines<'a> {
         self.out.extend_from_slice(bytes);
     }
 
+    /// A JSON string as `serde_json` writes it; one with nothing to escape (no quote,
+    /// backslash or control character: most matched text) is copied between quotes.
     fn string(&mut self, s: &str) {
-        serde_json::to_writer(&mut self.out, s).expect("a string serialises");
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.raw(b"\"");
+            self.raw(s.as_bytes());
+            self.raw(b"\"");
+        } else {
+            serde_json::to_writer(&mut self.out, s).expect("a string serialises");
+        }
     }
 
     /// A string of letters, digits, `-` and `_` (sentence and rule ids, labels): nothing
@@ -426,9 +437,45 @@ impl CsvRows {
     }
 }
 
-/// Render one document's rows of reports.csv, sentences.csv, findings.csv and
-/// findings.jsonl.
-pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Rendered {
+/// Renders documents' rows with one rule set: what every document's rows share is worked
+/// out once.
+pub struct Renderer<'a> {
+    rules: &'a RuleSet,
+    /// Per rule, the start of a findings.jsonl match object up to its start offset:
+    /// `{"rule":"<id>","start":`.
+    match_openings: Vec<Vec<u8>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(rules: &'a RuleSet) -> Renderer<'a> {
+        let match_openings = rules
+            .rules()
+            .iter()
+            .map(|rule| format!("{{\"rule\":\"{}\",\"start\":", rule.id).into_bytes())
+            .collect();
+        Renderer {
+            rules,
+            match_openings,
+        }
+    }
+
+    pub fn rules(&self) -> &'a RuleSet {
+        self.rules
+    }
+
+    /// Render one document's rows of reports.csv, sentences.csv, findings.csv and
+    /// findings.jsonl.
+    pub fn render(&self, tagged: &Tagged, council: Option<&Council>) -> Rendered {
+        render(tagged, council, self.rules, &self.match_openings)
+    }
+}
+
+fn render(
+    tagged: &Tagged,
+    council: Option<&Council>,
+    rules: &RuleSet,
+    match_openings: &[Vec<u8>],
+) -> Rendered {
     let doc = &tagged.document;
     let counts = crate::stats::polarity_counts(&tagged.tags);
     let listed = doc
@@ -526,7 +573,7 @@ pub fn render(tagged: &Tagged, council: Option<&Council>, rules: &RuleSet) -> Re
             findings.raw(text);
         }
     }
-    let mut jsonl = JsonLines::new(jsonl_bytes, &doc.path, rules);
+    let mut jsonl = JsonLines::new(jsonl_bytes, &doc.path, match_openings);
     for (row, id) in rows.iter().zip(&ids) {
         jsonl.push(id, row);
     }
@@ -655,7 +702,7 @@ mod tests {
     fn csv_rows_read_back_as_the_fields_they_were_written_from() {
         let rules = RuleSet::builtin().unwrap();
         let tagged = awkward_page();
-        let rendered = render(&tagged, None, &rules);
+        let rendered = Renderer::new(&rules).render(&tagged, None);
         let read = |bytes: &[u8]| -> Vec<csv::StringRecord> {
             csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -724,7 +771,7 @@ mod tests {
     fn each_json_line_parses_and_says_what_the_tags_say() {
         let rules = RuleSet::builtin().unwrap();
         let tagged = awkward_page();
-        let rendered = render(&tagged, None, &rules);
+        let rendered = Renderer::new(&rules).render(&tagged, None);
         let lines = std::str::from_utf8(&rendered.jsonl).unwrap().lines();
         let rows = sentence_rows(&tagged);
         assert!(rows.len() >= 3, "the page has findings sentences");

@@ -2,7 +2,7 @@
 
 use crate::councils::{Council, Councils};
 use crate::inputs::{display_path, FileError, Inputs};
-use crate::output::{render, ErrorsCsv, Outputs, Rendered, StagedFile};
+use crate::output::{ErrorsCsv, Outputs, Rendered, Renderer, StagedFile};
 use crate::stats::{write_aggregates, Aggregator, PageCounts};
 use extract::RuleSet;
 use ingest::{Document, PageKind, ParseOptions};
@@ -82,10 +82,10 @@ struct PageResult {
 /// tag, resolve the council, render the rows. The writing only appends bytes.
 fn process_file(
     path: &Path,
-    rules: &RuleSet,
+    renderer: &Renderer,
     options: &ParseOptions,
 ) -> Result<Vec<PageResult>, FileError> {
-    let pages = process(path, rules, options)?;
+    let pages = process(path, renderer.rules(), options)?;
     Ok(pages
         .into_iter()
         .map(|tagged| {
@@ -94,7 +94,7 @@ fn process_file(
                 Err(warning) => (None, Some(warning)),
             };
             PageResult {
-                rendered: render(&tagged, council, rules),
+                rendered: renderer.render(&tagged, council),
                 counts: Aggregator::page(&tagged, council),
                 warning,
                 sentences: tagged.tags.len(),
@@ -208,6 +208,7 @@ pub fn run(
     // problems found while walking the inputs.
     let mut problems = ErrorsCsv::create(out_dir, &inputs.errors)?;
     let mut aggregator = Aggregator::default();
+    let renderer = Renderer::new(rules);
     let mut write = |result: Result<Vec<PageResult>, FileError>| -> Result<(), RunError> {
         match result {
             Ok(pages) => {
@@ -230,7 +231,7 @@ pub fn run(
     if rayon::current_num_threads() == 1 {
         // One thread: each file is processed, then written.
         for (done, path) in inputs.files.iter().enumerate() {
-            write(process_file(path, rules, &parse_options))?;
+            write(process_file(path, &renderer, &parse_options))?;
             progress(done + 1);
         }
     } else {
@@ -248,7 +249,7 @@ pub fn run(
                     rest = after;
                     let results: Vec<Result<Vec<PageResult>, FileError>> = batch
                         .par_iter()
-                        .map(|path| process_file(path, rules, &parse_options))
+                        .map(|path| process_file(path, &renderer, &parse_options))
                         .collect();
                     batch_sizes.observe(batch.len(), rendered_bytes(&results));
                     if sender.send((batch.len(), results)).is_err() {

@@ -684,6 +684,31 @@ impl ErrorsCsv {
 mod tests {
     use super::*;
 
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        let strings = [
+            "plain words",
+            "",
+            "people’s views",
+            "a \"quote\"",
+            "back\\slash",
+            "tab\there",
+            "line\nbreak",
+            "bell\u{7}",
+            "del\u{7f}",
+            "é and 😀",
+        ];
+        for s in strings {
+            let mut lines = JsonLines::new(0, "", &[]);
+            lines.string(s);
+            assert_eq!(
+                String::from_utf8(lines.out).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
     /// A page whose path and sentences hold what JSON must escape: quotes, backslashes,
     /// a tab, and characters beyond ASCII.
     fn awkward_page() -> Tagged {

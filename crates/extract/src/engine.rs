@@ -214,8 +214,8 @@ pub struct RuleSet {
     fingerprint: String,
 }
 
-/// The automaton of the literals (a double-array Aho-Corasick automaton: its transitions
-/// are two array reads, and its arrays stay in cache).
+/// The automaton of the literals: a double-array Aho-Corasick automaton (`daachorse`),
+/// where a transition is two array reads.
 struct LiteralAutomaton(DoubleArrayAhoCorasick<u32>);
 
 impl std::fmt::Debug for LiteralAutomaton {
@@ -687,9 +687,7 @@ impl RuleSet {
                     .take_while(|&&(s, _, _)| s <= m.start)
                     .any(|&(s, e, outer)| {
                         let inside = m.end <= e && (e - s) > (m.end - m.start);
-                        inside
-                            && ((judging(signal) && judging(outer))
-                                || (masked(signal) && outer == Signal::Mask))
+                        inside && (outer == Signal::Mask || (judging(signal) && judging(outer)))
                     })
         });
         matches

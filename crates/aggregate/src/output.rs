@@ -288,7 +288,6 @@ impl<'a> JsonLines<'a> {
             if i > 0 {
                 self.raw(b",");
             }
-            debug_assert!(self.match_openings[m.rule].starts_with(b"{\"rule\":"));
             self.out.extend_from_slice(&self.match_openings[m.rule]);
             self.number((!m.page).then_some(row.start + m.start));
             self.raw(b",\"end\":");
@@ -466,122 +465,114 @@ impl<'a> Renderer<'a> {
     /// Render one document's rows of reports.csv, sentences.csv, findings.csv and
     /// findings.jsonl.
     pub fn render(&self, tagged: &Tagged, council: Option<&Council>) -> Rendered {
-        render(tagged, council, self.rules, &self.match_openings)
-    }
-}
-
-fn render(
-    tagged: &Tagged,
-    council: Option<&Council>,
-    rules: &RuleSet,
-    match_openings: &[Vec<u8>],
-) -> Rendered {
-    let doc = &tagged.document;
-    let counts = crate::stats::polarity_counts(&tagged.tags);
-    let listed = doc
-        .listed_scores
-        .iter()
-        .map(|l| format!("{}={}", l.quality_statement.slug, l.score))
-        .collect::<Vec<_>>()
-        .join(";");
-    let qs = doc.quality_statement;
-    let council_name = opt(doc.council.as_deref());
-    let gss = opt(council.map(|c| c.gss_code.as_str()));
-    let qs_title = opt(qs.map(|q| q.title));
-    let mut reports = CsvRows::new(512);
-    for field in [
-        doc.path.clone(),
-        doc.kind.to_string(),
-        council_name.clone(),
-        gss.clone(),
-        qs_title.clone(),
-        opt(qs.map(|q| q.slug)),
-        opt(qs.map(|q| q.theme)),
-        opt(doc.score),
-        opt(doc.score_label),
-        opt(doc.overall_rating),
-        opt(doc.overall_percent),
-        opt(doc.published.as_deref()),
-        match doc.format {
-            ingest::Format::Html => "html".into(),
-            ingest::Format::Text => "text".into(),
-        },
-    ]
-    .into_iter()
-    .chain(crate::stats::count_fields(&counts))
-    .chain([crate::stats::shortfall_share(&counts)])
-    {
-        reports.field(field);
-    }
-    reports.last_field(listed);
-    let rows = sentence_rows(tagged);
-    // Room for the rows, so the buffers are not grown (and copied) as they fill: a row
-    // holds its sentence, the document's names, and about a hundred bytes more (in
-    // sentences.csv, also its section and rule ids); a JSON line, a few dozen bytes per
-    // match.
-    let names = doc.path.len() + council_name.len() + gss.len() + qs_title.len();
-    let row_bytes = |row: &SentenceRow| row.end - row.start + names + 128;
-    let sentences_bytes: usize = rows
-        .iter()
-        .map(|row| row_bytes(row) + row.section.len() + 8 * row.tags.rules.len())
-        .sum();
-    let findings_bytes: usize = rows
-        .iter()
-        .map(|row| row.tags.themes.len() * row_bytes(row))
-        .sum();
-    let jsonl_bytes: usize = rows
-        .iter()
-        .map(|row| row_bytes(row) + 64 * row.tags.matches.len())
-        .sum();
-    let sentence_ids = SentenceIds::new(&doc.path);
-    let ids: Vec<String> = rows
-        .iter()
-        .map(|r| sentence_ids.id(r.start, r.end))
-        .collect();
-    // The fields every row of the document shares, encoded once.
-    let path = CsvRows::encoded([doc.path.as_str()]);
-    let council_gss_qs = CsvRows::encoded([council_name.as_str(), gss.as_str(), &qs_title]);
-    let mut sentences = CsvRows::new(sentences_bytes);
-    let mut findings = CsvRows::new(findings_bytes);
-    for (row, id) in rows.iter().zip(&ids) {
-        sentences.names([id.as_str()]);
-        sentences.raw(&path);
-        sentences.raw(&council_gss_qs);
-        sentences.field(row.section);
-        for n in [row.paragraph, row.sentence, row.start, row.end] {
-            sentences.number(n);
+        let rules = self.rules;
+        let doc = &tagged.document;
+        let counts = crate::stats::polarity_counts(&tagged.tags);
+        let listed = doc
+            .listed_scores
+            .iter()
+            .map(|l| format!("{}={}", l.quality_statement.slug, l.score))
+            .collect::<Vec<_>>()
+            .join(";");
+        let qs = doc.quality_statement;
+        let council_name = opt(doc.council.as_deref());
+        let gss = opt(council.map(|c| c.gss_code.as_str()));
+        let qs_title = opt(qs.map(|q| q.title));
+        let mut reports = CsvRows::new(512);
+        for field in [
+            doc.path.clone(),
+            doc.kind.to_string(),
+            council_name.clone(),
+            gss.clone(),
+            qs_title.clone(),
+            opt(qs.map(|q| q.slug)),
+            opt(qs.map(|q| q.theme)),
+            opt(doc.score),
+            opt(doc.score_label),
+            opt(doc.overall_rating),
+            opt(doc.overall_percent),
+            opt(doc.published.as_deref()),
+            match doc.format {
+                ingest::Format::Html => "html".into(),
+                ingest::Format::Text => "text".into(),
+            },
+        ]
+        .into_iter()
+        .chain(crate::stats::count_fields(&counts))
+        .chain([crate::stats::shortfall_share(&counts)])
+        {
+            reports.field(field);
         }
-        sentences.names([row.tags.polarity.as_str()]);
-        sentences.names(row.tags.themes.iter().copied());
-        sentences.names([row.tags.evidence.as_str()]);
-        sentences.names(row.tags.rule_ids(rules));
-        // The text ends each row of both files: encoded once, copied into findings rows.
-        let text_at = sentences.out.len();
-        sentences.last_field(row.text());
-        let text = &sentences.out[text_at..];
-        for theme in &row.tags.themes {
-            findings.names([id.as_str()]);
-            findings.raw(&council_gss_qs);
-            for name in [
-                theme,
-                row.tags.polarity.as_str(),
-                row.tags.evidence.as_str(),
-            ] {
-                findings.names([name]);
+        reports.last_field(listed);
+        let rows = sentence_rows(tagged);
+        // Room for the rows, so the buffers are not grown (and copied) as they fill: a row
+        // holds its sentence, the document's names, and about a hundred bytes more (in
+        // sentences.csv, also its section and rule ids); a JSON line, a few dozen bytes per
+        // match.
+        let names = doc.path.len() + council_name.len() + gss.len() + qs_title.len();
+        let row_bytes = |row: &SentenceRow| row.end - row.start + names + 128;
+        let sentences_bytes: usize = rows
+            .iter()
+            .map(|row| row_bytes(row) + row.section.len() + 8 * row.tags.rules.len())
+            .sum();
+        let findings_bytes: usize = rows
+            .iter()
+            .map(|row| row.tags.themes.len() * row_bytes(row))
+            .sum();
+        let jsonl_bytes: usize = rows
+            .iter()
+            .map(|row| row_bytes(row) + 64 * row.tags.matches.len())
+            .sum();
+        let sentence_ids = SentenceIds::new(&doc.path);
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| sentence_ids.id(r.start, r.end))
+            .collect();
+        // The fields every row of the document shares, encoded once.
+        let path = CsvRows::encoded([doc.path.as_str()]);
+        let council_gss_qs = CsvRows::encoded([council_name.as_str(), gss.as_str(), &qs_title]);
+        let mut sentences = CsvRows::new(sentences_bytes);
+        let mut findings = CsvRows::new(findings_bytes);
+        for (row, id) in rows.iter().zip(&ids) {
+            sentences.names([id.as_str()]);
+            sentences.raw(&path);
+            sentences.raw(&council_gss_qs);
+            sentences.field(row.section);
+            for n in [row.paragraph, row.sentence, row.start, row.end] {
+                sentences.number(n);
             }
-            findings.raw(&path);
-            findings.raw(text);
+            sentences.names([row.tags.polarity.as_str()]);
+            sentences.names(row.tags.themes.iter().copied());
+            sentences.names([row.tags.evidence.as_str()]);
+            sentences.names(row.tags.rule_ids(rules));
+            // The text ends each row of both files: encoded once, copied into findings rows.
+            let text_at = sentences.out.len();
+            sentences.last_field(row.text());
+            let text = &sentences.out[text_at..];
+            for theme in &row.tags.themes {
+                findings.names([id.as_str()]);
+                findings.raw(&council_gss_qs);
+                for name in [
+                    theme,
+                    row.tags.polarity.as_str(),
+                    row.tags.evidence.as_str(),
+                ] {
+                    findings.names([name]);
+                }
+                findings.raw(&path);
+                findings.raw(text);
+            }
         }
-    }
-    let mut jsonl = JsonLines::new(jsonl_bytes, &doc.path, match_openings);
-    for (row, id) in rows.iter().zip(&ids) {
-        jsonl.push(id, row);
-    }
-    Rendered {
-        reports: reports.out,
-        sentences: sentences.out,
-        findings: findings.out,
-        jsonl: jsonl.out,
+        let mut jsonl = JsonLines::new(jsonl_bytes, &doc.path, &self.match_openings);
+        for (row, id) in rows.iter().zip(&ids) {
+            jsonl.push(id, row);
+        }
+        Rendered {
+            reports: reports.out,
+            sentences: sentences.out,
+            findings: findings.out,
+            jsonl: jsonl.out,
+        }
     }
 }
 

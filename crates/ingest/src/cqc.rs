@@ -130,6 +130,28 @@ fn canonical_rating(word: &str) -> Option<&'static str> {
         .find(|r| r.eq_ignore_ascii_case(word.trim()))
 }
 
+/// A byte of text in a match key: a word break.
+const KEY_BREAK: u8 = 0;
+/// A byte of text in a match key: `&`, or the first byte of a character beyond ASCII,
+/// which is decoded and looked at on its own.
+const KEY_SPECIAL: u8 = 1;
+/// What each byte of text becomes in a match key: ASCII letters, digits and the
+/// apostrophe themselves (lowercased), other ASCII a word break, the rest special.
+const KEY_BYTES: [u8; 256] = {
+    let mut table = [KEY_BREAK; 256];
+    let mut i = 0;
+    while i < 256 {
+        let byte = i as u8;
+        if byte.is_ascii_alphanumeric() || byte == b'\'' {
+            table[i] = byte.to_ascii_lowercase();
+        } else if byte == b'&' || !byte.is_ascii() {
+            table[i] = KEY_SPECIAL;
+        }
+        i += 1;
+    }
+    table
+};
+
 /// Lowercase, straight quotes, unified spellings, letters and digits only, words joined
 /// by single spaces.
 fn match_key(text: &str) -> String {
@@ -138,26 +160,27 @@ fn match_key(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let byte = bytes[i];
         // ASCII letters, digits and apostrophes are the common case: one byte, one push.
-        if byte.is_ascii_alphanumeric() || byte == b'\'' {
-            if pending_space && !key.is_empty() {
-                key.push(' ');
+        match KEY_BYTES[usize::from(bytes[i])] {
+            KEY_BREAK => {
+                pending_space = true;
+                i += 1;
+                continue;
             }
-            pending_space = false;
-            key.push(char::from(byte.to_ascii_lowercase()));
-            i += 1;
-            continue;
+            KEY_SPECIAL => {}
+            kept => {
+                if pending_space && !key.is_empty() {
+                    key.push(' ');
+                }
+                pending_space = false;
+                key.push(char::from(kept));
+                i += 1;
+                continue;
+            }
         }
-        // Other ASCII bytes directly; other characters decoded.
-        let c = if byte.is_ascii() {
-            i += 1;
-            char::from(byte)
-        } else {
-            let c = text[i..].chars().next().expect("i is a character boundary");
-            i += c.len_utf8();
-            c
-        };
+        // `&` and characters beyond ASCII, decoded.
+        let c = text[i..].chars().next().expect("i is a character boundary");
+        i += c.len_utf8();
         if c == '&' {
             if !key.is_empty() {
                 key.push(' ');

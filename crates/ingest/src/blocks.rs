@@ -78,12 +78,7 @@ pub(crate) fn normalise_line(line: &str) -> String {
     let out = trimmed_if_plain(line).unwrap_or_else(|| collapse_spaces(line));
     // The rare lines with markup debris or "Page last updated" go through the regexes.
     let has_markup = out.contains('>');
-    let has_updated = memchr::memchr2_iter(b'u', b'U', out.as_bytes()).any(|at| {
-        out.as_bytes()[at..]
-            .get(..7)
-            .is_some_and(|w| w.eq_ignore_ascii_case(b"updated"))
-    });
-    if !has_markup && !has_updated {
+    if !has_markup && !crate::contains_ignore_ascii_case(&out, "updated") {
         return out;
     }
     let cleaned = STRAY_MARKUP.replace_all(&out, " ");

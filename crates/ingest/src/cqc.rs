@@ -1,8 +1,8 @@
 //! Recognising CQC page kinds and facts in a normalised document.
 
 use crate::{
-    split_sentences, Block, BlockKind, Document, Format, FrameworkKind, FrameworkStatement,
-    ListedScore, PageKind, Paragraph, Section, Sentence,
+    contains_ignore_ascii_case, split_sentences, Block, BlockKind, Document, Format, FrameworkKind,
+    FrameworkStatement, ListedScore, PageKind, Paragraph, Section, Sentence,
 };
 use regex::Regex;
 use std::sync::LazyLock;
@@ -347,17 +347,6 @@ fn title_council(view: &View) -> Option<String> {
             return None;
         }
         council_of_title_line(view.text(i)).map(str::to_string)
-    })
-}
-
-/// Whether `needle` (lowercase ASCII, not empty) occurs in `haystack`, ignoring ASCII case.
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let (n, h) = (needle.as_bytes(), haystack.as_bytes());
-    let first = n[0];
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|at| {
-        h[at..]
-            .get(..n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(n))
     })
 }
 

@@ -34,6 +34,17 @@ mod decode;
 mod html;
 mod sentences;
 
+/// Whether `needle` (lowercase ASCII, not empty) occurs in `haystack`, ignoring ASCII case.
+pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (n, h) = (needle.as_bytes(), haystack.as_bytes());
+    let first = n[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|at| {
+        h[at..]
+            .get(..n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
+}
+
 /// A repeatable stream of numbers below the bound it is called with, for the randomised
 /// tests.
 #[cfg(test)]

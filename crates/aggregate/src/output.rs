@@ -238,10 +238,17 @@ pub(crate) fn share(numerator: usize, denominator: usize) -> String {
     }
 }
 
+/// Whether a string is a name (an id or a label): letters, digits, `-` and `_`, which
+/// neither JSON nor CSV needs to escape or quote.
+fn is_name(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// findings.jsonl, a line per sentence, written piece by piece: the keys are constants,
-/// numbers go through itoa, ids and labels need no escaping, and other strings go through
-/// serde_json's (the path once a document). Derived `Serialize` spent more on the keys and the map machinery than on
-/// the text (a quarter of the rendering).
+/// numbers go through itoa, names need no escaping, and other strings go through
+/// serde_json's escaping (the path once a document). Derived `Serialize` spent more on the
+/// keys and the map machinery than on the text (a quarter of the rendering).
 struct JsonLines<'a> {
     out: Vec<u8>,
     path: Vec<u8>,
@@ -327,9 +334,7 @@ impl<'a> JsonLines<'a> {
     /// A string of letters, digits, `-` and `_` (sentence and rule ids, labels): nothing
     /// in it to escape.
     fn name(&mut self, s: &str) {
-        debug_assert!(s
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        debug_assert!(is_name(s), "{s:?}");
         self.raw(b"\"");
         self.raw(s.as_bytes());
         self.raw(b"\"");
@@ -413,9 +418,7 @@ impl CsvRows {
     /// the delimiter after it: nothing in it to quote.
     fn names<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
         for (i, name) in names.into_iter().enumerate() {
-            debug_assert!(name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            debug_assert!(is_name(name), "{name:?}");
             if i > 0 {
                 self.out.push(b';');
             }

@@ -444,11 +444,13 @@ impl RuleSet {
         // Only the patterns whose anchors (at each end they have them) are in the sentence
         // can match; one whose matches start with its anchors is tried where they are
         // (unless they are many: each try may run to the end of the sentence).
+        let ruled_out_by_end =
+            |pattern: usize| self.anchored_ends[pattern].end && !end_found[pattern];
         starts.sort_unstable();
         starts.dedup();
         for group in starts.chunk_by(|a, b| a.0 == b.0) {
             let pattern = group[0].0;
-            if self.anchored_ends[pattern].end && !end_found[pattern] {
+            if ruled_out_by_end(pattern) {
                 continue;
             }
             pattern_starts.clear();
@@ -462,7 +464,7 @@ impl RuleSet {
             );
         }
         for &pattern in &self.searched_whole {
-            if self.anchored_ends[pattern].end && !end_found[pattern] {
+            if ruled_out_by_end(pattern) {
                 continue;
             }
             self.patterns[pattern].push_matches(text, None, &mut caches[pattern], &mut found);

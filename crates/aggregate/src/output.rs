@@ -75,7 +75,7 @@ impl StagedFile {
             .prefix(&format!(".{name}."))
             .tempfile_in(dir)
             .map_err(fail)?;
-        let writer = BufWriter::with_capacity(256 << 10, temp.reopen().map_err(fail)?);
+        let writer = BufWriter::with_capacity(64 << 10, temp.reopen().map_err(fail)?);
         Ok(StagedFile {
             temp,
             target,
@@ -257,10 +257,17 @@ struct JsonLines<'a> {
 }
 
 impl<'a> JsonLines<'a> {
-    fn new(capacity: usize, path: &str, match_openings: &'a [Vec<u8>]) -> JsonLines<'a> {
+    /// Lines appended to `out`, with room for `additional` bytes more.
+    fn after(
+        mut out: Vec<u8>,
+        additional: usize,
+        path: &str,
+        match_openings: &'a [Vec<u8>],
+    ) -> JsonLines<'a> {
+        out.reserve(additional);
         let path = serde_json::to_vec(path).expect("a string serialises");
         JsonLines {
-            out: Vec::with_capacity(capacity),
+            out,
             path,
             match_openings,
         }
@@ -348,7 +355,8 @@ impl<'a> JsonLines<'a> {
     }
 }
 
-/// One document's rows, rendered (in a worker thread) to the bytes of each file.
+/// Documents' rows, rendered (in a worker thread) to the bytes of each file, in input
+/// order.
 #[derive(Default)]
 pub struct Rendered {
     reports: Vec<u8>,
@@ -361,6 +369,13 @@ impl Rendered {
     /// The bytes rendered, all files together.
     pub fn byte_len(&self) -> usize {
         self.reports.len() + self.sentences.len() + self.findings.len() + self.jsonl.len()
+    }
+
+    fn clear(&mut self) {
+        self.reports.clear();
+        self.sentences.clear();
+        self.findings.clear();
+        self.jsonl.clear();
     }
 }
 
@@ -375,8 +390,14 @@ struct CsvRows {
 
 impl CsvRows {
     fn new(capacity: usize) -> CsvRows {
+        CsvRows::after(Vec::new(), capacity)
+    }
+
+    /// Rows appended to `out`, with room for `additional` bytes more.
+    fn after(mut out: Vec<u8>, additional: usize) -> CsvRows {
+        out.reserve(additional);
         CsvRows {
-            out: Vec::with_capacity(capacity),
+            out,
             writer: csv_core::Writer::new(),
         }
     }
@@ -466,8 +487,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// Render one document's rows of reports.csv, sentences.csv, findings.csv and
-    /// findings.jsonl.
-    pub fn render(&self, tagged: &Tagged, council: Option<&Council>) -> Rendered {
+    /// findings.jsonl after those already in `out`.
+    pub fn render(&self, tagged: &Tagged, council: Option<&Council>, out: &mut Rendered) {
         let rules = self.rules;
         let doc = &tagged.document;
         let counts = crate::stats::polarity_counts(&tagged.tags);
@@ -481,7 +502,7 @@ impl<'a> Renderer<'a> {
         let council_name = opt(doc.council.as_deref());
         let gss = opt(council.map(|c| c.gss_code.as_str()));
         let qs_title = opt(qs.map(|q| q.title));
-        let mut reports = CsvRows::new(512);
+        let mut reports = CsvRows::after(std::mem::take(&mut out.reports), 512);
         for field in [
             doc.path.clone(),
             doc.kind.to_string(),
@@ -534,8 +555,8 @@ impl<'a> Renderer<'a> {
         // The fields every row of the document shares, encoded once.
         let path = CsvRows::encoded([doc.path.as_str()]);
         let council_gss_qs = CsvRows::encoded([council_name.as_str(), gss.as_str(), &qs_title]);
-        let mut sentences = CsvRows::new(sentences_bytes);
-        let mut findings = CsvRows::new(findings_bytes);
+        let mut sentences = CsvRows::after(std::mem::take(&mut out.sentences), sentences_bytes);
+        let mut findings = CsvRows::after(std::mem::take(&mut out.findings), findings_bytes);
         for (row, id) in rows.iter().zip(&ids) {
             sentences.names([id.as_str()]);
             sentences.raw(&path);
@@ -566,16 +587,21 @@ impl<'a> Renderer<'a> {
                 findings.raw(text);
             }
         }
-        let mut jsonl = JsonLines::new(jsonl_bytes, &doc.path, &self.match_openings);
+        let mut jsonl = JsonLines::after(
+            std::mem::take(&mut out.jsonl),
+            jsonl_bytes,
+            &doc.path,
+            &self.match_openings,
+        );
         for (row, id) in rows.iter().zip(&ids) {
             jsonl.push(id, row);
         }
-        Rendered {
+        *out = Rendered {
             reports: reports.out,
             sentences: sentences.out,
             findings: findings.out,
             jsonl: jsonl.out,
-        }
+        };
     }
 }
 
@@ -597,11 +623,14 @@ impl Outputs {
         })
     }
 
-    pub fn append(&mut self, rendered: &Rendered) -> Result<(), RunError> {
+    /// Write the rows `rendered` holds and empty it for more.
+    pub fn append(&mut self, rendered: &mut Rendered) -> Result<(), RunError> {
         self.reports.append_rendered(&rendered.reports)?;
         self.sentences.append_rendered(&rendered.sentences)?;
         self.findings.append_rendered(&rendered.findings)?;
-        self.matches.write_all(&rendered.jsonl)
+        self.matches.write_all(&rendered.jsonl)?;
+        rendered.clear();
+        Ok(())
     }
 
     /// Rename the per-sentence files into place.
@@ -693,7 +722,7 @@ mod tests {
             "é and 😀",
         ];
         for s in strings {
-            let mut lines = JsonLines::new(0, "", &[]);
+            let mut lines = JsonLines::after(Vec::new(), 0, "", &[]);
             lines.string(s);
             assert_eq!(
                 String::from_utf8(lines.out).unwrap(),
@@ -721,7 +750,8 @@ mod tests {
     fn csv_rows_read_back_as_the_fields_they_were_written_from() {
         let rules = RuleSet::builtin().unwrap();
         let tagged = awkward_page();
-        let rendered = Renderer::new(&rules).render(&tagged, None);
+        let mut rendered = Rendered::default();
+        Renderer::new(&rules).render(&tagged, None, &mut rendered);
         let read = |bytes: &[u8]| -> Vec<csv::StringRecord> {
             csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -790,7 +820,8 @@ mod tests {
     fn each_json_line_parses_and_says_what_the_tags_say() {
         let rules = RuleSet::builtin().unwrap();
         let tagged = awkward_page();
-        let rendered = Renderer::new(&rules).render(&tagged, None);
+        let mut rendered = Rendered::default();
+        Renderer::new(&rules).render(&tagged, None, &mut rendered);
         let lines = std::str::from_utf8(&rendered.jsonl).unwrap().lines();
         let rows = sentence_rows(&tagged);
         assert!(rows.len() >= 3, "the page has findings sentences");

@@ -19,6 +19,8 @@ pub struct Options {
     /// takes them: each batch of files is sized, from the rows the files before it
     /// rendered, to hold about this much, which bounds memory whatever the files' sizes.
     pub batch_bytes: usize,
+    /// With one thread, rows are written once this many bytes of them are rendered.
+    pub write_bytes: usize,
 }
 
 impl Default for Options {
@@ -26,6 +28,7 @@ impl Default for Options {
         Options {
             max_bytes: ingest::DEFAULT_MAX_BYTES,
             batch_bytes: 4 << 20,
+            write_bytes: 1 << 20,
         }
     }
 }
@@ -70,20 +73,21 @@ pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
     Tagged { document, tags }
 }
 
-/// One page, processed: its rendered rows, its counts, and a warning if any.
+/// One page, processed (its rows rendered): its counts, and a warning if any.
 struct PageResult {
-    rendered: Rendered,
     counts: Option<PageCounts>,
     warning: Option<FileError>,
     sentences: usize,
 }
 
 /// Everything a worker does for one file: read, parse (a file may hold several pages),
-/// tag, resolve the council, render the rows. The writing only appends bytes.
+/// tag, resolve the council, render the rows (after those in `rendered`). The writing only
+/// appends bytes.
 fn process_file(
     path: &Path,
     renderer: &Renderer,
     options: &ParseOptions,
+    rendered: &mut Rendered,
 ) -> Result<Vec<PageResult>, FileError> {
     let pages = process(path, renderer.rules(), options)?;
     Ok(pages
@@ -93,8 +97,8 @@ fn process_file(
                 Ok(council) => (council, None),
                 Err(warning) => (None, Some(warning)),
             };
+            renderer.render(&tagged, council, rendered);
             PageResult {
-                rendered: renderer.render(&tagged, council),
                 counts: Aggregator::page(&tagged, council),
                 warning,
                 sentences: tagged.tags.len(),
@@ -218,7 +222,6 @@ pub fn run(
                     }
                     summary.documents += 1;
                     summary.sentences += page.sentences;
-                    outputs.append(&page.rendered)?;
                     if let Some(counts) = page.counts {
                         aggregator.add(counts);
                     }
@@ -229,15 +232,34 @@ pub fn run(
         }
     };
     if rayon::current_num_threads() == 1 {
-        // One thread: each file is processed, then written.
+        // One thread: each file is processed, its rows rendered after those of the files
+        // before it, and written with them once there are enough.
+        let mut rendered = Rendered::default();
         for (done, path) in inputs.files.iter().enumerate() {
-            write(process_file(path, &renderer, &parse_options))?;
+            write(process_file(path, &renderer, &parse_options, &mut rendered))?;
+            if rendered.byte_len() >= options.write_bytes {
+                outputs.append(&mut rendered)?;
+            }
             progress(done + 1);
         }
+        outputs.append(&mut rendered)?;
     } else {
         // Workers process one batch while this thread writes the one before (at most two
         // batches wait), so the writing overlaps the work and the output keeps input order.
-        let mut batch_sizes = BatchSizes::new(options.batch_bytes, rayon::current_num_threads());
+        let workers = rayon::current_num_threads();
+        let mut batch_sizes = BatchSizes::new(options.batch_bytes, workers);
+        // Buffers the writer has emptied, for the workers to fill again at the capacity
+        // they grew to.
+        let spare: std::sync::Mutex<Vec<Rendered>> = std::sync::Mutex::default();
+        let spare = &spare;
+        let take_spare = || {
+            spare
+                .lock()
+                .map(|mut buffers| buffers.pop())
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        };
         std::thread::scope(|scope| -> Result<(), RunError> {
             // The patterns' own regexes compile beside the workers, not in their way.
             scope.spawn(|| rules.compile_patterns());
@@ -247,20 +269,39 @@ pub fn run(
                 while !rest.is_empty() {
                     let (batch, after) = rest.split_at(batch_sizes.next().min(rest.len()));
                     rest = after;
-                    let results: Vec<Result<Vec<PageResult>, FileError>> = batch
-                        .par_iter()
-                        .map(|path| process_file(path, &renderer, &parse_options))
+                    // Each worker renders the rows of a run of files into one buffer, so
+                    // the writer has few large buffers to write, not copy.
+                    let run_length = batch.len().div_ceil(16 * workers);
+                    let results: Vec<RunOfFiles> = batch
+                        .par_chunks(run_length)
+                        .map(|paths| {
+                            let mut rendered = take_spare();
+                            let results = paths
+                                .iter()
+                                .map(|path| {
+                                    process_file(path, &renderer, &parse_options, &mut rendered)
+                                })
+                                .collect();
+                            (results, rendered)
+                        })
                         .collect();
-                    batch_sizes.observe(batch.len(), rendered_bytes(&results));
+                    let bytes = results.iter().map(|(_, r)| r.byte_len()).sum();
+                    batch_sizes.observe(batch.len(), bytes);
                     if sender.send((batch.len(), results)).is_err() {
                         break; // the writer stopped on an error
                     }
                 }
             });
             let mut done = 0;
-            for (files, results) in receiver {
-                for result in results {
-                    write(result)?;
+            for (files, runs) in receiver {
+                for (results, mut rendered) in runs {
+                    for result in results {
+                        write(result)?;
+                    }
+                    outputs.append(&mut rendered)?;
+                    if let Ok(mut buffers) = spare.lock() {
+                        buffers.push(rendered);
+                    }
                 }
                 done += files;
                 progress(done);
@@ -276,15 +317,8 @@ pub fn run(
     Ok(summary)
 }
 
-/// The bytes of rows a batch rendered.
-fn rendered_bytes(results: &[Result<Vec<PageResult>, FileError>]) -> usize {
-    results
-        .iter()
-        .flatten()
-        .flatten()
-        .map(|page| page.rendered.byte_len())
-        .sum()
-}
+/// What a worker made of a run of consecutive files: each file's pages, and their rows.
+type RunOfFiles = (Vec<Result<Vec<PageResult>, FileError>>, Rendered);
 
 /// How many files the next batch takes: enough for every worker to have several, few
 /// enough that the batch's rows stay near the target size, judged from the rows files
@@ -417,16 +451,22 @@ mod tests {
         assert_eq!(huge.next(), 8);
     }
 
-    /// Run on the project corpus with `threads` threads and a batch target of
-    /// `batch_bytes`; the output folder.
-    fn run_corpus(threads: usize, batch_bytes: usize, out: &Path) -> std::path::PathBuf {
+    /// Run on the project corpus with `threads` threads, a batch target of `batch_bytes`
+    /// and rows written (by one thread) every `write_bytes`; the output folder.
+    fn run_corpus(
+        threads: usize,
+        batch_bytes: usize,
+        write_bytes: usize,
+        out: &Path,
+    ) -> std::path::PathBuf {
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
         let inputs = Inputs::collect(&[corpus]);
         assert!(inputs.files.len() > 8, "the project corpus has pages");
         let rules = RuleSet::builtin().unwrap();
-        let dir = out.join(format!("{threads}-{batch_bytes}"));
+        let dir = out.join(format!("{threads}-{batch_bytes}-{write_bytes}"));
         let options = Options {
             batch_bytes,
+            write_bytes,
             ..Options::default()
         };
         let pool = rayon::ThreadPoolBuilder::new()
@@ -457,8 +497,8 @@ mod tests {
     #[test]
     fn the_batch_size_changes_nothing_in_the_output() {
         let out = tempfile::tempdir().unwrap();
-        let one_file = run_corpus(2, 1, out.path());
-        let all_files = run_corpus(2, 64 << 20, out.path());
+        let one_file = run_corpus(2, 1, 1 << 20, out.path());
+        let all_files = run_corpus(2, 64 << 20, 1 << 20, out.path());
         assert_same_rows(&one_file, &all_files, "the batch size");
     }
 
@@ -466,8 +506,16 @@ mod tests {
     fn one_thread_writes_what_several_write() {
         // One thread processes and writes each file in turn; more run the batch pipeline.
         let out = tempfile::tempdir().unwrap();
-        let one = run_corpus(1, 4 << 20, out.path());
-        let three = run_corpus(3, 4 << 20, out.path());
+        let one = run_corpus(1, 4 << 20, 1 << 20, out.path());
+        let three = run_corpus(3, 4 << 20, 1 << 20, out.path());
         assert_same_rows(&one, &three, "the thread count");
+    }
+
+    #[test]
+    fn one_thread_writes_the_same_rows_however_often_it_writes() {
+        let out = tempfile::tempdir().unwrap();
+        let every_file = run_corpus(1, 4 << 20, 1, out.path());
+        let at_the_end = run_corpus(1, 4 << 20, 1 << 30, out.path());
+        assert_same_rows(&every_file, &at_the_end, "when rows are written");
     }
 }

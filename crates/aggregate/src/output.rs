@@ -75,7 +75,7 @@ impl StagedFile {
             .prefix(&format!(".{name}."))
             .tempfile_in(dir)
             .map_err(fail)?;
-        let writer = BufWriter::with_capacity(64 << 10, temp.reopen().map_err(fail)?);
+        let writer = BufWriter::with_capacity(32 << 10, temp.reopen().map_err(fail)?);
         Ok(StagedFile {
             temp,
             target,

@@ -246,8 +246,7 @@ pub fn run(
     } else {
         // Workers process one batch while this thread writes the one before (at most two
         // batches wait), so the writing overlaps the work and the output keeps input order.
-        let workers = rayon::current_num_threads();
-        let mut batch_sizes = BatchSizes::new(options.batch_bytes, workers);
+        let mut batch_sizes = BatchSizes::new(options.batch_bytes, rayon::current_num_threads());
         // Buffers the writer has emptied, for the workers to fill again at the capacity
         // they grew to.
         let spare: std::sync::Mutex<Vec<Rendered>> = std::sync::Mutex::default();
@@ -271,7 +270,7 @@ pub fn run(
                     rest = after;
                     // Each worker renders the rows of a run of files into one buffer, so
                     // the writer has few large buffers to write, not copy.
-                    let run_length = batch.len().div_ceil(16 * workers);
+                    let run_length = batch_sizes.run_length(batch.len());
                     let results: Vec<RunOfFiles> = batch
                         .par_chunks(run_length)
                         .map(|paths| {
@@ -322,9 +321,11 @@ type RunOfFiles = (Vec<Result<Vec<PageResult>, FileError>>, Rendered);
 
 /// How many files the next batch takes: enough for every worker to have several, few
 /// enough that the batch's rows stay near the target size, judged from the rows files
-/// rendered so far. The batches' sizes change nothing in the output.
+/// rendered so far; and how many consecutive files of a batch a worker renders into one
+/// buffer. Neither changes anything in the output.
 struct BatchSizes {
     target_bytes: usize,
+    workers: usize,
     min_files: usize,
     files: usize,
     bytes: usize,
@@ -333,22 +334,39 @@ struct BatchSizes {
 impl BatchSizes {
     /// The most files in a batch, however small they are.
     const MAX_FILES: usize = 256;
+    /// The rows a worker renders into one buffer, when the batch is large enough: enough
+    /// for the writer to pass each file's part straight to the system, not copy it.
+    const RUN_BYTES: usize = 256 << 10;
 
     fn new(target_bytes: usize, workers: usize) -> BatchSizes {
         BatchSizes {
             target_bytes,
+            workers,
             min_files: (4 * workers).min(Self::MAX_FILES),
             files: 0,
             bytes: 0,
         }
     }
 
+    fn bytes_per_file(&self) -> Option<usize> {
+        (self.files > 0).then(|| (self.bytes / self.files).max(1))
+    }
+
     fn next(&self) -> usize {
-        if self.files == 0 {
-            return self.min_files;
+        match self.bytes_per_file() {
+            None => self.min_files,
+            Some(bytes) => (self.target_bytes / bytes).clamp(self.min_files, Self::MAX_FILES),
         }
-        let bytes_per_file = (self.bytes / self.files).max(1);
-        (self.target_bytes / bytes_per_file).clamp(self.min_files, Self::MAX_FILES)
+    }
+
+    /// Files a worker renders into one buffer: about [`Self::RUN_BYTES`] of rows, but
+    /// no more than leaves every worker four runs of the batch.
+    fn run_length(&self, batch_files: usize) -> usize {
+        let most = batch_files.div_ceil(4 * self.workers);
+        let by_bytes = self
+            .bytes_per_file()
+            .map_or(1, |bytes| Self::RUN_BYTES / bytes);
+        by_bytes.min(most).max(1)
     }
 
     fn observe(&mut self, files: usize, bytes: usize) {
@@ -449,6 +467,19 @@ mod tests {
         let mut huge = BatchSizes::new(1 << 20, 2);
         huge.observe(8, 8 << 30);
         assert_eq!(huge.next(), 8);
+    }
+
+    #[test]
+    fn runs_hold_about_run_bytes_of_rows_and_leave_every_worker_four() {
+        let sizes = BatchSizes::new(4 << 20, 2);
+        assert_eq!(sizes.run_length(8), 1, "nothing rendered yet: a file a run");
+        let mut sizes = BatchSizes::new(4 << 20, 2);
+        sizes.observe(8, 8 * (32 << 10)); // 32 KiB of rows a file
+        assert_eq!(sizes.run_length(128), 8);
+        assert_eq!(sizes.run_length(24), 3, "24 files: 8 runs for 2 workers");
+        let mut huge = BatchSizes::new(4 << 20, 2);
+        huge.observe(8, 8 << 30);
+        assert_eq!(huge.run_length(8), 1);
     }
 
     /// Run on the project corpus with `threads` threads, a batch target of `batch_bytes`

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 // Documents are many small allocations (lines, sentences, rows): mimalloc serves them
-// faster than the system allocator.
+// faster than the system allocator. It is built without transparent huge pages: each
+// first touch of a 2 MiB page was zeroed whole, a twentieth of a small run's time, and
+// memory was two and a half times what the run uses.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

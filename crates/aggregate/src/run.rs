@@ -6,8 +6,9 @@ use crate::output::{ErrorsCsv, Outputs, Rendered, Renderer, StagedFile};
 use crate::stats::{write_aggregates, Aggregator, PageCounts};
 use extract::RuleSet;
 use ingest::{Document, PageKind, ParseOptions};
-use rayon::prelude::*;
+use std::panic::{resume_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// How a run behaves.
@@ -15,10 +16,11 @@ use std::time::Instant;
 pub struct Options {
     /// Inputs larger than this many bytes are refused (an error row, not a crash).
     pub max_bytes: usize,
-    /// Rows (in bytes, all files together) rendered by the workers before the writer
-    /// takes them: each batch of files is sized, from the rows the files before it
-    /// rendered, to hold about this much, which bounds memory whatever the files' sizes.
-    pub batch_bytes: usize,
+    /// Rows (in bytes) a worker renders into one buffer before the writer takes it: each
+    /// run of consecutive files is sized, from the rows files rendered so far, to hold
+    /// about this much (with a few runs in flight a worker, this bounds memory whatever
+    /// the files' sizes).
+    pub run_bytes: usize,
     /// With one thread, rows are written once this many bytes of them are rendered.
     pub write_bytes: usize,
 }
@@ -27,7 +29,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             max_bytes: ingest::DEFAULT_MAX_BYTES,
-            batch_bytes: 4 << 20,
+            run_bytes: 256 << 10,
             write_bytes: 1 << 20,
         }
     }
@@ -244,68 +246,67 @@ pub fn run(
         }
         outputs.append(&mut rendered)?;
     } else {
-        // Workers process one batch while this thread writes the one before (at most two
-        // batches wait), so the writing overlaps the work and the output keeps input order.
-        let mut batch_sizes = BatchSizes::new(options.batch_bytes, rayon::current_num_threads());
-        // Buffers the writer has emptied, for the workers to fill again at the capacity
-        // they grew to.
-        let spare: std::sync::Mutex<Vec<Rendered>> = std::sync::Mutex::default();
-        let spare = &spare;
-        let take_spare = || {
-            spare
-                .lock()
-                .map(|mut buffers| buffers.pop())
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        };
+        // The pool's workers process runs of consecutive files, each run rendered into one
+        // buffer, and finish them in any order; this thread hands out the runs, writes them
+        // in input order, and reuses each emptied buffer for one more run. At most
+        // `in_flight` runs are rendered and not yet written (bounded memory), and no worker
+        // waits for another.
+        let in_flight = 4 * rayon::current_num_threads();
+        let run_sizes = RunSizes::new(options.run_bytes);
+        let (renderer, parse_options, run_sizes) = (&renderer, &parse_options, &run_sizes);
+        let (finished, runs) =
+            std::sync::mpsc::channel::<(usize, std::thread::Result<RunOfFiles>)>();
         std::thread::scope(|scope| -> Result<(), RunError> {
             // The patterns' own regexes compile beside the workers, not in their way.
             scope.spawn(|| rules.compile_patterns());
-            let (sender, receiver) = std::sync::mpsc::sync_channel(2);
-            scope.spawn(move || {
+            rayon::in_place_scope(|pool| -> Result<(), RunError> {
+                let mut free: Vec<Rendered> = (0..in_flight).map(|_| Rendered::default()).collect();
                 let mut rest = inputs.files.as_slice();
-                while !rest.is_empty() {
-                    let (batch, after) = rest.split_at(batch_sizes.next().min(rest.len()));
-                    rest = after;
-                    // Each worker renders the rows of a run of files into one buffer, so
-                    // the writer has few large buffers to write, not copy.
-                    let run_length = batch_sizes.run_length(batch.len());
-                    let results: Vec<RunOfFiles> = batch
-                        .par_chunks(run_length)
-                        .map(|paths| {
-                            let mut rendered = take_spare();
-                            let results = paths
-                                .iter()
-                                .map(|path| {
-                                    process_file(path, &renderer, &parse_options, &mut rendered)
-                                })
-                                .collect();
-                            (results, rendered)
-                        })
-                        .collect();
-                    let bytes = results.iter().map(|(_, r)| r.byte_len()).sum();
-                    batch_sizes.observe(batch.len(), bytes);
-                    if sender.send((batch.len(), results)).is_err() {
-                        break; // the writer stopped on an error
+                let (mut handed_out, mut written, mut done) = (0, 0, 0);
+                let mut waiting = std::collections::BTreeMap::new();
+                loop {
+                    while !rest.is_empty() {
+                        let Some(mut rendered) = free.pop() else {
+                            break;
+                        };
+                        let (paths, after) = rest.split_at(run_sizes.run_length().min(rest.len()));
+                        rest = after;
+                        let (finished, index) = (finished.clone(), handed_out);
+                        pool.spawn(move |_| {
+                            let run = std::panic::catch_unwind(AssertUnwindSafe(move || {
+                                let results: Vec<_> = paths
+                                    .iter()
+                                    .map(|path| {
+                                        process_file(path, renderer, parse_options, &mut rendered)
+                                    })
+                                    .collect();
+                                run_sizes.observe(paths.len(), rendered.byte_len());
+                                (results, rendered)
+                            }));
+                            // The receiver lives until every run is done.
+                            let _ = finished.send((index, run));
+                        });
+                        handed_out += 1;
                     }
+                    if written == handed_out {
+                        return Ok(()); // every file handed out and written
+                    }
+                    // Every run in flight sends its result, or the panic that stopped it
+                    // (a bug), raised again here.
+                    let (index, run) = runs.recv().expect("the sender lives in this scope");
+                    waiting.insert(index, run.unwrap_or_else(|panic| resume_unwind(panic)));
+                    while let Some((results, mut rendered)) = waiting.remove(&written) {
+                        done += results.len();
+                        for result in results {
+                            write(result)?;
+                        }
+                        outputs.append(&mut rendered)?;
+                        free.push(rendered);
+                        written += 1;
+                    }
+                    progress(done);
                 }
-            });
-            let mut done = 0;
-            for (files, runs) in receiver {
-                for (results, mut rendered) in runs {
-                    for result in results {
-                        write(result)?;
-                    }
-                    outputs.append(&mut rendered)?;
-                    if let Ok(mut buffers) = spare.lock() {
-                        buffers.push(rendered);
-                    }
-                }
-                done += files;
-                progress(done);
-            }
-            Ok(())
+            })
         })?;
     }
     outputs.commit()?;
@@ -319,59 +320,39 @@ pub fn run(
 /// What a worker made of a run of consecutive files: each file's pages, and their rows.
 type RunOfFiles = (Vec<Result<Vec<PageResult>, FileError>>, Rendered);
 
-/// How many files the next batch takes: enough for every worker to have several, few
-/// enough that the batch's rows stay near the target size, judged from the rows files
-/// rendered so far; and how many consecutive files of a batch a worker renders into one
-/// buffer. Neither changes anything in the output.
-struct BatchSizes {
+/// How many consecutive files a worker renders into one buffer: about `target_bytes` of
+/// rows, judged from the rows the runs finished so far rendered a file. Run lengths change
+/// nothing in the output.
+struct RunSizes {
     target_bytes: usize,
-    workers: usize,
-    min_files: usize,
-    files: usize,
-    bytes: usize,
+    files: AtomicUsize,
+    bytes: AtomicUsize,
 }
 
-impl BatchSizes {
-    /// The most files in a batch, however small they are.
-    const MAX_FILES: usize = 256;
-    /// The rows a worker renders into one buffer, when the batch is large enough: enough
-    /// for the writer to pass each file's part straight to the system, not copy it.
-    const RUN_BYTES: usize = 256 << 10;
+impl RunSizes {
+    /// The most files in a run, however small they are.
+    const MAX_FILES: usize = 64;
 
-    fn new(target_bytes: usize, workers: usize) -> BatchSizes {
-        BatchSizes {
+    fn new(target_bytes: usize) -> RunSizes {
+        RunSizes {
             target_bytes,
-            workers,
-            min_files: (4 * workers).min(Self::MAX_FILES),
-            files: 0,
-            bytes: 0,
+            files: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
         }
     }
 
-    fn bytes_per_file(&self) -> Option<usize> {
-        (self.files > 0).then(|| (self.bytes / self.files).max(1))
-    }
-
-    fn next(&self) -> usize {
-        match self.bytes_per_file() {
-            None => self.min_files,
-            Some(bytes) => (self.target_bytes / bytes).clamp(self.min_files, Self::MAX_FILES),
+    fn run_length(&self) -> usize {
+        let files = self.files.load(Ordering::Relaxed);
+        if files == 0 {
+            return 1;
         }
+        let bytes_per_file = (self.bytes.load(Ordering::Relaxed) / files).max(1);
+        (self.target_bytes / bytes_per_file).clamp(1, Self::MAX_FILES)
     }
 
-    /// Files a worker renders into one buffer: about [`Self::RUN_BYTES`] of rows, but
-    /// no more than leaves every worker four runs of the batch.
-    fn run_length(&self, batch_files: usize) -> usize {
-        let most = batch_files.div_ceil(4 * self.workers);
-        let by_bytes = self
-            .bytes_per_file()
-            .map_or(1, |bytes| Self::RUN_BYTES / bytes);
-        by_bytes.min(most).max(1)
-    }
-
-    fn observe(&mut self, files: usize, bytes: usize) {
-        self.files += files;
-        self.bytes += bytes;
+    fn observe(&self, files: usize, bytes: usize) {
+        self.files.fetch_add(files, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 }
 
@@ -451,42 +432,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_first_batch_gives_every_worker_four_files() {
-        assert_eq!(BatchSizes::new(4 << 20, 2).next(), 8);
-        assert_eq!(BatchSizes::new(4 << 20, 1000).next(), BatchSizes::MAX_FILES);
-    }
-
-    #[test]
-    fn batches_hold_about_the_target_bytes_of_rows_within_the_bounds() {
-        let mut sizes = BatchSizes::new(1 << 20, 2);
-        sizes.observe(8, 8 * (16 << 10)); // 16 KiB of rows a file
-        assert_eq!(sizes.next(), 64);
-        let mut small = BatchSizes::new(1 << 20, 2);
-        small.observe(8, 8 * 100);
-        assert_eq!(small.next(), BatchSizes::MAX_FILES);
-        let mut huge = BatchSizes::new(1 << 20, 2);
-        huge.observe(8, 8 << 30);
-        assert_eq!(huge.next(), 8);
-    }
-
-    #[test]
-    fn runs_hold_about_run_bytes_of_rows_and_leave_every_worker_four() {
-        let sizes = BatchSizes::new(4 << 20, 2);
-        assert_eq!(sizes.run_length(8), 1, "nothing rendered yet: a file a run");
-        let mut sizes = BatchSizes::new(4 << 20, 2);
+    fn runs_hold_about_the_target_bytes_of_rows_within_the_bounds() {
+        let sizes = RunSizes::new(256 << 10);
+        assert_eq!(sizes.run_length(), 1, "nothing rendered yet: a file a run");
         sizes.observe(8, 8 * (32 << 10)); // 32 KiB of rows a file
-        assert_eq!(sizes.run_length(128), 8);
-        assert_eq!(sizes.run_length(24), 3, "24 files: 8 runs for 2 workers");
-        let mut huge = BatchSizes::new(4 << 20, 2);
+        assert_eq!(sizes.run_length(), 8);
+        let small = RunSizes::new(256 << 10);
+        small.observe(8, 8 * 100);
+        assert_eq!(small.run_length(), RunSizes::MAX_FILES);
+        let huge = RunSizes::new(256 << 10);
         huge.observe(8, 8 << 30);
-        assert_eq!(huge.run_length(8), 1);
+        assert_eq!(huge.run_length(), 1);
     }
 
-    /// Run on the project corpus with `threads` threads, a batch target of `batch_bytes`
+    /// Run on the project corpus with `threads` threads, runs of about `run_bytes` of rows
     /// and rows written (by one thread) every `write_bytes`; the output folder.
     fn run_corpus(
         threads: usize,
-        batch_bytes: usize,
+        run_bytes: usize,
         write_bytes: usize,
         out: &Path,
     ) -> std::path::PathBuf {
@@ -494,9 +457,9 @@ mod tests {
         let inputs = Inputs::collect(&[corpus]);
         assert!(inputs.files.len() > 8, "the project corpus has pages");
         let rules = RuleSet::builtin().unwrap();
-        let dir = out.join(format!("{threads}-{batch_bytes}-{write_bytes}"));
+        let dir = out.join(format!("{threads}-{run_bytes}-{write_bytes}"));
         let options = Options {
-            batch_bytes,
+            run_bytes,
             write_bytes,
             ..Options::default()
         };
@@ -526,27 +489,27 @@ mod tests {
     }
 
     #[test]
-    fn the_batch_size_changes_nothing_in_the_output() {
+    fn the_run_size_changes_nothing_in_the_output() {
         let out = tempfile::tempdir().unwrap();
         let one_file = run_corpus(2, 1, 1 << 20, out.path());
-        let all_files = run_corpus(2, 64 << 20, 1 << 20, out.path());
-        assert_same_rows(&one_file, &all_files, "the batch size");
+        let many_files = run_corpus(2, 64 << 20, 1 << 20, out.path());
+        assert_same_rows(&one_file, &many_files, "the run size");
     }
 
     #[test]
     fn one_thread_writes_what_several_write() {
-        // One thread processes and writes each file in turn; more run the batch pipeline.
+        // One thread processes and writes each file in turn; more run the pipeline.
         let out = tempfile::tempdir().unwrap();
-        let one = run_corpus(1, 4 << 20, 1 << 20, out.path());
-        let three = run_corpus(3, 4 << 20, 1 << 20, out.path());
+        let one = run_corpus(1, 256 << 10, 1 << 20, out.path());
+        let three = run_corpus(3, 256 << 10, 1 << 20, out.path());
         assert_same_rows(&one, &three, "the thread count");
     }
 
     #[test]
     fn one_thread_writes_the_same_rows_however_often_it_writes() {
         let out = tempfile::tempdir().unwrap();
-        let every_file = run_corpus(1, 4 << 20, 1, out.path());
-        let at_the_end = run_corpus(1, 4 << 20, 1 << 30, out.path());
+        let every_file = run_corpus(1, 256 << 10, 1, out.path());
+        let at_the_end = run_corpus(1, 256 << 10, 1 << 30, out.path());
         assert_same_rows(&every_file, &at_the_end, "when rows are written");
     }
 }

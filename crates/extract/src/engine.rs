@@ -88,9 +88,17 @@ struct Pattern {
     regex: OnceLock<meta::Regex>,
 }
 
-/// Each thread's working space for tagging.
+/// Each thread's working space for tagging: its buffers keep their capacity from one
+/// sentence to the next.
 #[derive(Debug, Default)]
 struct Scratch {
+    search: SearchScratch,
+    sentence: SentenceScratch,
+}
+
+/// Working space for finding the raw matches (see [`RuleSet::raw_matches`]).
+#[derive(Debug, Default)]
+struct SearchScratch {
     /// The caches of the patterns' lazy DFAs, created on first use.
     caches: Vec<Option<hybrid::dfa::Cache>>,
     /// Per pattern, in the sentence at hand: start anchors found (counted up to one more
@@ -101,6 +109,26 @@ struct Scratch {
     /// the pattern being tried.
     starts: Vec<(usize, usize)>,
     pattern_starts: Vec<usize>,
+}
+
+/// Working space for judging one sentence from its raw matches.
+#[derive(Debug, Default)]
+struct SentenceScratch {
+    raw: Vec<Raw>,
+    /// Where clauses start and end, and the clauses.
+    cuts: Vec<usize>,
+    clauses: Vec<(usize, usize)>,
+    /// Rule, scope and result of each `unless` exception tried.
+    unless: Vec<(usize, usize, usize, bool)>,
+    /// The spans that can hide other matches (see [`RuleSet::kept_matches`]).
+    outers: Vec<(usize, usize, Signal)>,
+    /// Negation spans; goal spans with the end of their aim, found when first needed.
+    negations: Vec<(usize, usize)>,
+    goals: Vec<(usize, usize, std::cell::OnceCell<usize>)>,
+    /// Cue totals per clause.
+    strength: Vec<f32>,
+    shortfall: Vec<f32>,
+    theme_weight: Vec<(&'static str, f32)>,
 }
 
 impl Pattern {
@@ -395,18 +423,16 @@ impl RuleSet {
         &self.fingerprint
     }
 
-    /// Raw matches of every rule in `text` (lowercased), sorted.
-    fn raw_matches(&self, text: &str) -> Vec<Raw> {
-        // Sized for a long sentence: growing these costs more than the space.
-        let mut found: Vec<Raw> = Vec::with_capacity(32);
-        let mut scratch = self.scratch.get();
-        let Scratch {
+    /// Raw matches of every rule in `text` (lowercased), sorted, into `found`.
+    fn raw_matches(&self, text: &str, scratch: &mut SearchScratch, found: &mut Vec<Raw>) {
+        found.clear();
+        let SearchScratch {
             caches,
             starts_found,
             end_found,
             starts,
             pattern_starts,
-        } = &mut *scratch;
+        } = scratch;
         let count = self.patterns.len();
         caches.resize_with(count, || None);
         starts_found.clear();
@@ -460,21 +486,20 @@ impl RuleSet {
                 text,
                 anchored.then_some(&pattern_starts[..]),
                 &mut caches[pattern],
-                &mut found,
+                found,
             );
         }
         for &pattern in &self.searched_whole {
             if ruled_out_by_end(pattern) {
                 continue;
             }
-            self.patterns[pattern].push_matches(text, None, &mut caches[pattern], &mut found);
+            self.patterns[pattern].push_matches(text, None, &mut caches[pattern], found);
         }
         found.sort_unstable();
         found.dedup();
         // Real sentences have a handful of matches; a degenerate "sentence" (megabytes
         // without a full stop) is judged on its first matches so the work stays linear.
         found.truncate(MAX_MATCHES);
-        found
     }
 
     /// Run every rule's `must_match` and `must_not_match` examples; returns one message
@@ -505,17 +530,29 @@ impl RuleSet {
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
         let lowered = text.to_ascii_lowercase();
         let text = lowered.as_str();
-        let raw = self.raw_matches(text);
-        let clauses = self.clauses(text, &raw);
-        raw.into_iter().any(|(s, e, r)| {
-            r == rule_index && !self.excepted(r, s, e, text, &clauses, &mut Vec::new())
-        })
+        let mut scratch = self.scratch.get();
+        let Scratch { search, sentence } = &mut *scratch;
+        self.raw_matches(text, search, &mut sentence.raw);
+        self.clauses(text, sentence);
+        let SentenceScratch {
+            raw,
+            clauses,
+            unless,
+            ..
+        } = sentence;
+        unless.clear();
+        raw.iter()
+            .any(|&(s, e, r)| r == rule_index && !self.excepted(r, s, e, text, clauses, unless))
     }
 
-    fn clauses(&self, text: &str, raw: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
-        let mut cuts = Vec::with_capacity(8);
+    /// The sentence's clauses, from `scratch.raw` into `scratch.clauses`.
+    fn clauses(&self, text: &str, scratch: &mut SentenceScratch) {
+        let SentenceScratch {
+            raw, cuts, clauses, ..
+        } = scratch;
+        cuts.clear();
         cuts.push(0);
-        for &(start, end, rule) in raw {
+        for &(start, end, rule) in raw.iter() {
             if self.rules[rule].signal != Signal::Contrast {
                 continue;
             }
@@ -536,7 +573,8 @@ impl RuleSet {
         cuts.push(text.len());
         cuts.sort_unstable();
         cuts.dedup();
-        cuts.windows(2).map(|w| (w[0], w[1])).collect()
+        clauses.clear();
+        clauses.extend(cuts.windows(2).map(|w| (w[0], w[1])));
     }
 
     /// Whether an `unless` exception of the rule holds in the match's scope. Results are
@@ -590,12 +628,15 @@ impl RuleSet {
 
     /// [`RuleSet::tag`] of a sentence already lowercased (ASCII).
     fn tag_lowered(&self, text: &str, context: &Context) -> Tags {
-        let raw = self.raw_matches(text);
-        let clauses = self.clauses(text, &raw);
-        let mut matches = self.kept_matches(text, &raw, &clauses);
-        let judgement = self.judge(text, &clauses, &mut matches);
+        let mut scratch = self.scratch.get();
+        let Scratch { search, sentence } = &mut *scratch;
+        self.raw_matches(text, search, &mut sentence.raw);
+        self.clauses(text, sentence);
+        let mut matches = self.kept_matches(text, sentence);
+        let judgement = self.judge(text, sentence, &mut matches);
         let polarity = judgement.polarity(context.previous);
-        let themes = self.themes(&mut matches, judgement.context_at_start, context);
+        let context_at_start = judgement.context_at_start;
+        let themes = self.themes(&mut matches, context_at_start, context, sentence);
         let evidence = matches
             .iter()
             .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))
@@ -647,18 +688,20 @@ impl RuleSet {
     /// judgement or neutral expression dropped ("wait" in "waiting list"), and cues and
     /// themes inside a mask ("delay" in "prevent, reduce, delay", "assessment" in "Joint
     /// Strategic Needs Assessment").
-    fn kept_matches(
-        &self,
-        text: &str,
-        raw: &[(usize, usize, usize)],
-        clauses: &[(usize, usize)],
-    ) -> Vec<Match> {
-        let mut unless_cache = Vec::new();
+    fn kept_matches(&self, text: &str, scratch: &mut SentenceScratch) -> Vec<Match> {
+        let SentenceScratch {
+            raw,
+            clauses,
+            unless,
+            outers,
+            ..
+        } = scratch;
+        unless.clear();
         // Room for the page's theme matches too (see `themes`), so it is allocated once.
         let mut matches: Vec<Match> = Vec::with_capacity(raw.len() + 4);
         matches.extend(
             raw.iter()
-                .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, clauses, &mut unless_cache))
+                .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, clauses, unless))
                 .map(|&(start, end, rule)| Match {
                     rule,
                     start,
@@ -676,11 +719,13 @@ impl RuleSet {
         };
         let masked = |signal: Signal| judging(signal) || signal == Signal::Theme;
         // The spans that can hide others, in order of start (as the matches are).
-        let outers: Vec<(usize, usize, Signal)> = matches
-            .iter()
-            .map(|m| (m.start, m.end, self.rules[m.rule].signal))
-            .filter(|&(_, _, signal)| judging(signal) || signal == Signal::Mask)
-            .collect();
+        outers.clear();
+        outers.extend(
+            matches
+                .iter()
+                .map(|m| (m.start, m.end, self.rules[m.rule].signal))
+                .filter(|&(_, _, signal)| judging(signal) || signal == Signal::Mask),
+        );
         matches.retain(|m| {
             let signal = self.rules[m.rule].signal;
             !masked(signal)
@@ -696,37 +741,47 @@ impl RuleSet {
     }
 
     /// Weigh the cues clause by clause, marking the matches that are negated or are aims.
-    fn judge(&self, text: &str, clauses: &[(usize, usize)], matches: &mut [Match]) -> Judgement {
+    fn judge<'s>(
+        &self,
+        text: &str,
+        scratch: &'s mut SentenceScratch,
+        matches: &mut [Match],
+    ) -> Judgement<'s> {
+        let SentenceScratch {
+            clauses,
+            negations,
+            goals,
+            strength,
+            shortfall,
+            ..
+        } = scratch;
+        let clauses = &clauses[..];
         let clause_of = |pos: usize| {
             clauses
                 .iter()
                 .position(|&(s, e)| s <= pos && pos < e)
                 .unwrap_or(0)
         };
-        let spans_of = |signal: Signal| -> Vec<(usize, usize)> {
+        let spans_of = |signal: Signal| {
             matches
                 .iter()
-                .filter(|m| self.rules[m.rule].signal == signal)
+                .filter(move |m| self.rules[m.rule].signal == signal)
                 .map(|m| (m.start, m.end))
-                .collect()
         };
-        let negations = spans_of(Signal::Negation);
+        negations.clear();
+        negations.extend(spans_of(Signal::Negation));
         // Each goal's aim runs to the next clause boundary (AIM_END) after it, looked for
         // only when a cue follows the goal in its clause.
-        let goals: Vec<(usize, usize, std::cell::OnceCell<usize>)> = spans_of(Signal::Goal)
-            .into_iter()
-            .map(|(gs, ge)| (gs, ge, std::cell::OnceCell::new()))
-            .collect();
+        goals.clear();
+        goals.extend(spans_of(Signal::Goal).map(|(gs, ge)| (gs, ge, std::cell::OnceCell::new())));
+        strength.clear();
+        strength.resize(clauses.len(), 0.0);
+        shortfall.clear();
+        shortfall.resize(clauses.len(), 0.0);
         let aim_end = |ge: usize, end: &std::cell::OnceCell<usize>| {
             *end.get_or_init(|| AIM_END.find_at(text, ge).map_or(text.len(), |m| m.start()))
         };
-        let mut j = Judgement {
-            strength: vec![0.0; clauses.len()],
-            shortfall: vec![0.0; clauses.len()],
-            neutral: 0.0,
-            context_at_start: false,
-            any_aim: false,
-        };
+        let (mut neutral, mut context_at_start, mut any_aim) = (0.0, false, false);
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
             match rule.signal {
@@ -740,12 +795,12 @@ impl RuleSet {
                             *gs >= cs && *ge <= m.start && m.start < aim_end(*ge, end)
                         });
                     if m.aim {
-                        j.any_aim = true;
+                        any_aim = true;
                         continue;
                     }
                     if rule.signal == Signal::Mixed {
-                        j.strength[clause] += rule.weight;
-                        j.shortfall[clause] += rule.weight;
+                        strength[clause] += rule.weight;
+                        shortfall[clause] += rule.weight;
                         continue;
                     }
                     m.negated = negations.iter().any(|&(ns, ne)| {
@@ -756,17 +811,23 @@ impl RuleSet {
                             && !(ns >= m.start && ne <= m.end)
                     });
                     if (rule.signal == Signal::Strength) != m.negated {
-                        j.strength[clause] += rule.weight;
+                        strength[clause] += rule.weight;
                     } else {
-                        j.shortfall[clause] += rule.weight;
+                        shortfall[clause] += rule.weight;
                     }
                 }
-                Signal::Neutral => j.neutral += rule.weight,
-                Signal::Context if m.start <= 2 => j.context_at_start = true,
+                Signal::Neutral => neutral += rule.weight,
+                Signal::Context if m.start <= 2 => context_at_start = true,
                 _ => {}
             }
         }
-        j
+        Judgement {
+            strength,
+            shortfall,
+            neutral,
+            context_at_start,
+            any_aim,
+        }
     }
 
     /// Themes: those whose matches weigh 1 or more (one specific term or two passing
@@ -777,8 +838,10 @@ impl RuleSet {
         matches: &mut Vec<Match>,
         context_at_start: bool,
         context: &Context,
+        scratch: &mut SentenceScratch,
     ) -> Vec<&'static str> {
-        let mut theme_weight: Vec<(&'static str, f32)> = Vec::new();
+        let theme_weight = &mut scratch.theme_weight;
+        theme_weight.clear();
         for m in matches.iter() {
             let rule = &self.rules[m.rule];
             if let Some(theme) = rule.theme {
@@ -985,15 +1048,15 @@ fn anchors(hir: &regex_syntax::hir::Hir) -> Anchors {
 type Raw = (usize, usize, usize);
 
 /// The cue totals of a sentence, clause by clause.
-struct Judgement {
-    strength: Vec<f32>,
-    shortfall: Vec<f32>,
+struct Judgement<'s> {
+    strength: &'s [f32],
+    shortfall: &'s [f32],
     neutral: f32,
     context_at_start: bool,
     any_aim: bool,
 }
 
-impl Judgement {
+impl Judgement<'_> {
     /// A clause whose strength total beats its shortfall total is a strength (and the
     /// reverse; a tie is both). Clauses that disagree make the sentence mixed; one clause
     /// with both goes to the larger total. A decisive neutral expression wins when it
@@ -1001,7 +1064,7 @@ impl Judgement {
     /// sentence's polarity.
     fn polarity(&self, previous: Option<&Tags>) -> Polarity {
         let (mut has_strength, mut has_shortfall) = (false, false);
-        for (s, f) in self.strength.iter().zip(&self.shortfall) {
+        for (s, f) in self.strength.iter().zip(self.shortfall) {
             if s > f {
                 has_strength = true;
             } else if f > s {
@@ -1062,11 +1125,17 @@ mod tests {
         }
     }
 
+    /// The raw matches of `text`, found with fresh working space.
+    fn raw_matches(rules: &RuleSet, text: &str) -> Vec<Raw> {
+        let mut found = Vec::new();
+        rules.raw_matches(text, &mut SearchScratch::default(), &mut found);
+        found
+    }
+
     /// What `raw_matches` must find: the phrase matches, and every pattern's matches as a
     /// search of the whole sentence finds them (no anchors).
     fn every_pattern_searched(rules: &RuleSet, text: &str) -> Vec<Raw> {
-        let mut expected: Vec<Raw> = rules
-            .raw_matches(text)
+        let mut expected: Vec<Raw> = raw_matches(rules, text)
             .into_iter()
             .filter(|&(.., rule)| rules.rules[rule].kind == Kind::Phrases)
             .collect();
@@ -1115,7 +1184,7 @@ mod tests {
     fn anchored_searches_find_what_whole_sentence_searches_find() {
         let rules = RuleSet::builtin().unwrap();
         for text in sentences(&rules) {
-            let mut found = rules.raw_matches(&text);
+            let mut found = raw_matches(&rules, &text);
             found.sort_unstable();
             assert_eq!(found, every_pattern_searched(&rules, &text), "in {text:?}");
         }
@@ -1171,7 +1240,7 @@ must_match = ["waiting list"]
                 }
                 text.push_str(words[next(words.len())]);
             }
-            let mut found = rules.raw_matches(&text);
+            let mut found = raw_matches(&rules, &text);
             found.sort_unstable();
             assert_eq!(found, every_pattern_searched(&rules, &text), "in {text:?}");
         }

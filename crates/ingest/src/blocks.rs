@@ -311,7 +311,11 @@ pub(crate) fn build(raw: Vec<RawBlock>) -> (String, Vec<Block>) {
 }
 
 fn heading_level(line: &str) -> u8 {
-    if line.to_lowercase().ends_with("local authority assessment") {
+    const TITLE_END: &[u8] = b"local authority assessment";
+    let bytes = line.as_bytes();
+    let title = bytes.len() >= TITLE_END.len()
+        && bytes[bytes.len() - TITLE_END.len()..].eq_ignore_ascii_case(TITLE_END);
+    if title {
         1
     } else {
         2

@@ -75,6 +75,8 @@ impl StagedFile {
             .prefix(&format!(".{name}."))
             .tempfile_in(dir)
             .map_err(fail)?;
+        // Rendered runs of rows are larger than the buffer and go straight to the file;
+        // the buffer gathers the small writes (header, error rows, aggregate rows).
         let writer = BufWriter::with_capacity(32 << 10, temp.reopen().map_err(fail)?);
         Ok(StagedFile {
             temp,

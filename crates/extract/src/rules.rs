@@ -253,10 +253,21 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         }
         _ => {}
     }
-    for phrase in &raw.phrases {
+    for (i, phrase) in raw.phrases.iter().enumerate() {
         // "*" alone is empty too: the star only marks a prefix.
         if phrase.get_ref().trim().trim_end_matches('*').is_empty() {
             return Err(err(phrase.span(), "empty phrase".into()));
+        }
+        // Phrases match in any case, so "Staff" repeats "staff".
+        let key = phrase.get_ref().trim().to_lowercase();
+        if raw.phrases[..i]
+            .iter()
+            .any(|earlier| earlier.get_ref().trim().to_lowercase() == key)
+        {
+            return Err(err(
+                phrase.span(),
+                format!("phrase {:?} is listed twice", phrase.get_ref()),
+            ));
         }
     }
     let compile = |p: &Spanned<String>| {
@@ -508,6 +519,17 @@ must_match = ["It was effective."]
         let e = parse_rule("t.toml", &source).unwrap_err();
         assert_eq!(e.line, 7, "{e}");
         assert!(e.message.contains("empty phrase"), "{e}");
+    }
+
+    #[test]
+    fn a_phrase_listed_twice_is_refused_at_its_second_line() {
+        let source = GOOD.replace(
+            "phrases = [\"effective\"]",
+            "phrases = [\n    \"effective\",\n    \"Effective\",\n]",
+        );
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
+        assert!(e.message.contains("listed twice"), "{e}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::councils::Council;
 use crate::inputs::{FileError, Level};
-use crate::run::{RunError, SentenceIds, Tagged};
+use crate::run::{RunError, SentenceId, SentenceIds, Tagged};
 use extract::{RuleSet, Tags};
 use ingest::Document;
 use std::fs::File;
@@ -550,7 +550,7 @@ impl<'a> Renderer<'a> {
             .map(|row| row_bytes(row) + 64 * row.tags.matches.len())
             .sum();
         let sentence_ids = SentenceIds::new(&doc.path);
-        let ids: Vec<String> = rows
+        let ids: Vec<SentenceId> = rows
             .iter()
             .map(|r| sentence_ids.id(r.start, r.end))
             .collect();
@@ -559,11 +559,16 @@ impl<'a> Renderer<'a> {
         let council_gss_qs = CsvRows::encoded([council_name.as_str(), gss.as_str(), &qs_title]);
         let mut sentences = CsvRows::after(std::mem::take(&mut out.sentences), sentences_bytes);
         let mut findings = CsvRows::after(std::mem::take(&mut out.findings), findings_bytes);
+        // A section's heading is encoded once for its rows.
+        let mut section: (&str, Vec<u8>) = ("", CsvRows::encoded([""]));
         for (row, id) in rows.iter().zip(&ids) {
+            if !std::ptr::eq(section.0, row.section) {
+                section = (row.section, CsvRows::encoded([row.section]));
+            }
             sentences.names([id.as_str()]);
             sentences.raw(&path);
             sentences.raw(&council_gss_qs);
-            sentences.field(row.section);
+            sentences.raw(&section.1);
             for n in [row.paragraph, row.sentence, row.start, row.end] {
                 sentences.number(n);
             }
@@ -596,7 +601,7 @@ impl<'a> Renderer<'a> {
             &self.match_openings,
         );
         for (row, id) in rows.iter().zip(&ids) {
-            jsonl.push(id, row);
+            jsonl.push(id.as_str(), row);
         }
         *out = Rendered {
             reports: reports.out,
@@ -773,7 +778,7 @@ mod tests {
             let id = ids.id(row.start, row.end);
             let numbers = [row.paragraph, row.sentence, row.start, row.end].map(|n| n.to_string());
             let themes = row.tags.themes.join(";");
-            let rule_ids = row.tags.rule_ids(&rules).join(";");
+            let rule_ids = row.tags.rule_ids(&rules).collect::<Vec<_>>().join(";");
             let expected = [
                 id.as_str(),
                 path,
@@ -794,7 +799,7 @@ mod tests {
             assert_eq!(record.iter().collect::<Vec<_>>(), expected);
             for theme in &row.tags.themes {
                 expected_findings.push(vec![
-                    id.clone(),
+                    id.as_str().to_string(),
                     "Metropolitan Borough of Wirral".into(),
                     String::new(),
                     qs.into(),
@@ -852,7 +857,7 @@ mod tests {
                 .collect();
             assert!(!matches.is_empty(), "every sentence here matches a rule");
             let expected = serde_json::json!({
-                "sentence_id": ids.id(row.start, row.end),
+                "sentence_id": ids.id(row.start, row.end).as_str(),
                 "path": "dir \"a\\b\"/page.txt",
                 "start": row.start,
                 "end": row.end,

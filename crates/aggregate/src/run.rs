@@ -388,12 +388,22 @@ fn write_run_json(
 
 /// Stable id of a sentence: a hash (FNV-1a) of the document path and its byte offsets.
 pub fn sentence_id(path: &str, start: usize, end: usize) -> String {
-    SentenceIds::new(path).id(start, end)
+    SentenceIds::new(path).id(start, end).as_str().to_string()
 }
 
 /// The ids of the sentences of one document: the path is hashed once.
 pub struct SentenceIds {
     path_hash: u64,
+}
+
+/// A sentence id: `s` and 16 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceId([u8; 17]);
+
+impl SentenceId {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("an id is ASCII")
+    }
 }
 
 impl SentenceIds {
@@ -407,8 +417,7 @@ impl SentenceIds {
         SentenceIds { path_hash: hash }
     }
 
-    /// `s` and 16 hex digits.
-    pub fn id(&self, start: usize, end: usize) -> String {
+    pub fn id(&self, start: usize, end: usize) -> SentenceId {
         let mut hash = self.path_hash;
         for byte in (start as u64)
             .to_le_bytes()
@@ -418,12 +427,11 @@ impl SentenceIds {
             hash = (hash ^ u64::from(byte)).wrapping_mul(Self::PRIME);
         }
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut id = String::with_capacity(17);
-        id.push('s');
-        for shift in (0..16).rev() {
-            id.push(char::from(HEX[(hash >> (shift * 4)) as usize & 0xf]));
+        let mut id = [b's'; 17];
+        for (digit, place) in id[1..].iter_mut().enumerate() {
+            *place = HEX[(hash >> ((15 - digit) * 4)) as usize & 0xf];
         }
-        id
+        SentenceId(id)
     }
 }
 

@@ -53,15 +53,9 @@ pub struct Tags {
 }
 
 impl Tags {
-    /// The ids of the rules that fired, sorted.
-    pub fn rule_ids<'a>(&self, rules: &'a RuleSet) -> Vec<&'a str> {
-        let mut ids: Vec<&str> = self
-            .rules
-            .iter()
-            .map(|&i| rules.rules[i].id.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids
+    /// The ids of the rules that fired, sorted (rules are kept in order of id).
+    pub fn rule_ids<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = &'a str> + 'a {
+        self.rules.iter().map(|&i| rules.rules[i].id.as_str())
     }
 
     /// Tags that carry only a polarity: context for [`RuleSet::tag`] when all that is

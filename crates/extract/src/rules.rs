@@ -253,17 +253,14 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         }
         _ => {}
     }
-    for (i, phrase) in raw.phrases.iter().enumerate() {
+    let mut seen = std::collections::HashSet::with_capacity(raw.phrases.len());
+    for phrase in &raw.phrases {
         // "*" alone is empty too: the star only marks a prefix.
         if phrase.get_ref().trim().trim_end_matches('*').is_empty() {
             return Err(err(phrase.span(), "empty phrase".into()));
         }
         // Phrases match in any case, so "Staff" repeats "staff".
-        let key = phrase.get_ref().trim().to_lowercase();
-        if raw.phrases[..i]
-            .iter()
-            .any(|earlier| earlier.get_ref().trim().to_lowercase() == key)
-        {
+        if !seen.insert(phrase.get_ref().trim().to_lowercase()) {
             return Err(err(
                 phrase.span(),
                 format!("phrase {:?} is listed twice", phrase.get_ref()),
@@ -418,6 +415,9 @@ pub fn parse_rules<'a>(
             message: "no rule files (*.toml) found".into(),
         });
     }
+    // In order of id, whatever the order of the files: a sentence's rules (kept in rule
+    // order) then list in order of id.
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(rules)
 }
 

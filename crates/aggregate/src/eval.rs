@@ -115,11 +115,7 @@ pub fn score(gold: &[GoldRow], pages: &Path, rules: &RuleSet) -> Vec<Scored> {
                 Some(t) => (t, true),
                 None => (rules.tag(&row.text, &extract::Context::default()), false),
             };
-            let rule_ids = tags
-                .rule_ids(rules)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
+            let rule_ids = tags.rule_ids(rules).map(str::to_string).collect();
             Scored {
                 gold: row.clone(),
                 polarity: tags.polarity,

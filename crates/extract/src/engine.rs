@@ -125,6 +125,31 @@ struct SentenceScratch {
     theme_weight: Vec<(&'static str, f32)>,
 }
 
+impl SentenceScratch {
+    /// Lists kept from one sentence to the next hold at most this many items: one grown
+    /// on a degenerate "sentence" (megabytes with no full stop) is given back, not kept
+    /// by the thread.
+    const MAX_KEPT: usize = 1 << 12;
+
+    fn release_oversized(&mut self) {
+        fn release<T>(list: &mut Vec<T>) {
+            if list.capacity() > SentenceScratch::MAX_KEPT {
+                *list = Vec::new();
+            }
+        }
+        release(&mut self.raw);
+        release(&mut self.cuts);
+        release(&mut self.clauses);
+        release(&mut self.unless);
+        release(&mut self.outers);
+        release(&mut self.negations);
+        release(&mut self.goals);
+        release(&mut self.strength);
+        release(&mut self.shortfall);
+        release(&mut self.theme_weight);
+    }
+}
+
 impl Pattern {
     /// Prepare a pattern, refusing one whose automaton would pass the size limit (a
     /// pathological pattern is an error at load, not a hang or a failure at its first
@@ -639,6 +664,7 @@ impl RuleSet {
         let mut rules: Vec<usize> = matches.iter().map(|m| m.rule).collect();
         rules.sort_unstable();
         rules.dedup();
+        sentence.release_oversized();
         Tags {
             polarity,
             themes,
@@ -1116,6 +1142,25 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             (state % bound as u64) as usize
+        }
+    }
+
+    #[test]
+    fn a_degenerate_sentence_leaves_no_oversized_lists_behind() {
+        let rules = RuleSet::builtin().unwrap();
+        // Megabytes with no full stop: thousands of matches in one "sentence".
+        let text = "staff were effective, but waits were long; ".repeat(20_000);
+        let tags = rules.tag(&text, &Context::default());
+        assert!(tags.matches.len() > 100, "the sentence has many matches");
+        let scratch = rules.scratch.get();
+        let sentence = &scratch.sentence;
+        for (name, capacity) in [
+            ("raw", sentence.raw.capacity()),
+            ("cuts", sentence.cuts.capacity()),
+            ("clauses", sentence.clauses.capacity()),
+            ("outers", sentence.outers.capacity()),
+        ] {
+            assert!(capacity <= SentenceScratch::MAX_KEPT, "{name}: {capacity}");
         }
     }
 

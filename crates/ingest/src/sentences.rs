@@ -196,6 +196,11 @@ fn uax29_cuts(text: &str) -> Vec<usize> {
                     !(c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ']' | '’' | '”' | '»'))
                 })
                 .unwrap_or(text.len() - run_end);
+        // A terminator with only closers and spaces after it ends the text: its boundary
+        // is the end, which is not a cut.
+        if limit == bytes.len() {
+            break;
+        }
         // The commonest boundary needs no Unicode rules: one terminator, spaces, an ASCII
         // capital. UAX #29 always breaks there (SB11), before the capital.
         if run_end == at + 1

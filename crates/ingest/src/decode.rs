@@ -69,7 +69,14 @@ pub(crate) fn binary_offset(text: &str) -> Option<usize> {
         return Some(nul);
     }
     let sample = &bytes[..bytes.len().min(65536)];
-    // A lane-wise count the compiler vectorises: real text has no controls at all.
+    // Real text has no controls at all: one pass (that the compiler vectorises) says so.
+    let any_ascii_control = sample
+        .iter()
+        .fold(false, |any, &b| any | (ascii_control(b) != 0));
+    if !any_ascii_control && !memchr::memchr_iter(0xc2, sample).any(|i| c1_control_at(sample, i)) {
+        return None;
+    }
+    // A lane-wise count the compiler vectorises.
     let ascii: usize = sample
         .chunks(255)
         .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + ascii_control(b))))

@@ -247,6 +247,14 @@ fn is_name(s: &str) -> bool {
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Whether a JSON string holds nothing to escape: no quote, backslash or control
+/// character. (Folded without stopping early, so the compiler checks many bytes at a time.)
+fn needs_no_escape(s: &str) -> bool {
+    s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    })
+}
+
 /// findings.jsonl, a line per sentence, written piece by piece: the keys are constants,
 /// numbers go through itoa, names need no escaping, and other strings go through
 /// serde_json's escaping (the path once a document). Derived `Serialize` spent more on the
@@ -300,6 +308,9 @@ impl<'a> JsonLines<'a> {
         self.raw(b"],\"evidence_source\":");
         self.name(row.tags.evidence.as_str());
         self.raw(b",\"matches\":[");
+        // Matched text is part of the sentence: when the sentence has nothing to escape,
+        // neither has any of it.
+        let sentence_plain = needs_no_escape(row.text());
         for (i, m) in row.tags.matches.iter().enumerate() {
             if i > 0 {
                 self.raw(b",");
@@ -309,7 +320,12 @@ impl<'a> JsonLines<'a> {
             self.raw(b",\"end\":");
             self.number((!m.page).then_some(row.start + m.end));
             self.raw(b",\"text\":");
-            self.string(&row.text()[m.start..m.end]);
+            let text = &row.text()[m.start..m.end];
+            if sentence_plain {
+                self.quoted(text);
+            } else {
+                self.string(text);
+            }
             for (flag, key) in [
                 (m.negated, &b",\"negated\":true"[..]),
                 (m.aim, b",\"aim\":true"),
@@ -328,16 +344,22 @@ impl<'a> JsonLines<'a> {
         self.out.extend_from_slice(bytes);
     }
 
-    /// A JSON string as `serde_json` writes it; one with nothing to escape (no quote,
-    /// backslash or control character: most matched text) is copied between quotes.
+    /// A JSON string as `serde_json` writes it; one with nothing to escape (most matched
+    /// text) is copied between quotes.
     fn string(&mut self, s: &str) {
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-            self.raw(b"\"");
-            self.raw(s.as_bytes());
-            self.raw(b"\"");
+        if needs_no_escape(s) {
+            self.quoted(s);
         } else {
             serde_json::to_writer(&mut self.out, s).expect("a string serialises");
         }
+    }
+
+    /// A string with nothing to escape, between quotes.
+    fn quoted(&mut self, s: &str) {
+        debug_assert!(needs_no_escape(s), "{s:?}");
+        self.raw(b"\"");
+        self.raw(s.as_bytes());
+        self.raw(b"\"");
     }
 
     /// A string of letters, digits, `-` and `_` (sentence and rule ids, labels): nothing

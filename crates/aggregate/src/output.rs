@@ -287,10 +287,10 @@ impl<'a> JsonLines<'a> {
     /// "evidence_source":…,"matches":[{"rule":…,"start":…,"end":…,"text":…}, …]}`, where a
     /// match also says `"negated":true`, `"aim":true` or `"page":true` when it is, and a
     /// match of the page (not of the text) has null offsets.
-    fn push(&mut self, id: &str, row: &SentenceRow) {
-        self.raw(b"{\"sentence_id\":");
-        self.name(id);
-        self.raw(b",\"path\":");
+    fn push(&mut self, id: &SentenceId, row: &SentenceRow) {
+        self.raw(b"{\"sentence_id\":\"");
+        self.raw(id.as_bytes());
+        self.raw(b"\",\"path\":");
         self.out.extend_from_slice(&self.path);
         self.raw(b",\"start\":");
         self.number(Some(row.start));
@@ -472,6 +472,12 @@ impl CsvRows {
         self.out.push(b',');
     }
 
+    /// A sentence id and the delimiter after it.
+    fn id(&mut self, id: &SentenceId) {
+        self.raw(id.as_bytes());
+        self.out.push(b',');
+    }
+
     /// A number and the delimiter after it.
     fn number(&mut self, n: usize) {
         self.raw(itoa::Buffer::new().format(n).as_bytes());
@@ -587,7 +593,7 @@ impl<'a> Renderer<'a> {
             if !std::ptr::eq(section.0, row.section) {
                 section = (row.section, CsvRows::encoded([row.section]));
             }
-            sentences.names([id.as_str()]);
+            sentences.id(id);
             sentences.raw(&path);
             sentences.raw(&council_gss_qs);
             sentences.raw(&section.1);
@@ -603,7 +609,7 @@ impl<'a> Renderer<'a> {
             sentences.last_field(row.text());
             let text = &sentences.out[text_at..];
             for theme in &row.tags.themes {
-                findings.names([id.as_str()]);
+                findings.id(id);
                 findings.raw(&council_gss_qs);
                 for name in [
                     theme,
@@ -623,7 +629,7 @@ impl<'a> Renderer<'a> {
             &self.match_openings,
         );
         for (row, id) in rows.iter().zip(&ids) {
-            jsonl.push(id.as_str(), row);
+            jsonl.push(id, row);
         }
         *out = Rendered {
             reports: reports.out,

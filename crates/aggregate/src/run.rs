@@ -404,6 +404,11 @@ impl SentenceId {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("an id is ASCII")
     }
+
+    /// The id's bytes (ASCII, nothing to quote or escape in CSV or JSON).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl SentenceIds {

@@ -765,6 +765,27 @@ mod tests {
         assert!(contains_ignore_ascii_case("a ps pscore", "score"));
         assert!(!contains_ignore_ascii_case("the scor", "score"));
         assert!(!contains_ignore_ascii_case("", "score"));
+        assert!(contains_ignore_ascii_case("UPDATED", "updated"));
+        assert!(!contains_ignore_ascii_case("dated", "updated"));
+        // The same answer as comparing at every place, on random text.
+        let mut next = crate::xorshift(0xC0FFEE);
+        let letters = b"upPUdaAtTeEbBlLisShH d";
+        for _ in 0..20_000 {
+            let text: String = (0..next(14))
+                .map(|_| char::from(letters[next(letters.len())]))
+                .collect();
+            for needle in ["updated", "published", "score", "a", "dd"] {
+                let everywhere = (0..=text.len().saturating_sub(needle.len())).any(|at| {
+                    text.get(at..at + needle.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+                });
+                assert_eq!(
+                    contains_ignore_ascii_case(&text, needle),
+                    everywhere,
+                    "{text:?} {needle:?}"
+                );
+            }
+        }
         assert!(!contains_ignore_ascii_case("s c o r e", "score"));
     }
 

@@ -270,8 +270,15 @@ fn logical_lines(lines: &[String]) -> Vec<String> {
 
 /// Normalise raw blocks into the document text and its blocks.
 pub(crate) fn build(raw: Vec<RawBlock>) -> (String, Vec<Block>) {
-    let mut text = String::new();
-    let mut blocks = Vec::new();
+    // Room for every line and the blank lines between blocks, so the text is not
+    // regrown (and copied) as it fills.
+    let room = raw
+        .iter()
+        .flat_map(|block| &block.lines)
+        .map(|line| line.len() + 2)
+        .sum();
+    let mut text = String::with_capacity(room);
+    let mut blocks = Vec::with_capacity(raw.len());
     for block in raw {
         let lines: Vec<String> = block
             .lines

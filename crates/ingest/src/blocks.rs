@@ -31,12 +31,33 @@ static PAGE_LAST_UPDATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*\bpage last updated:?\s*\d{1,2}\s+\p{L}+\s+\d{4}\s*").unwrap()
 });
 
+/// The lines of `text`, as [`str::lines`] gives them (a line ends at `\n` or `\r\n`; the
+/// last line's end is optional), found with the `memchr` crate's vectorised search.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain([None])
+        .filter_map(move |newline| {
+            let line = match newline {
+                Some(end) => {
+                    let line = &text[start..end];
+                    line.strip_suffix('\r').unwrap_or(line)
+                }
+                None if start < text.len() => &text[start..],
+                None => return None,
+            };
+            start = newline.map_or(text.len(), |end| end + 1);
+            Some(line)
+        })
+}
+
 /// Split plain text into raw blocks: blank lines separate blocks, a bulleted line starts
 /// a list item (indented lines after it continue the item).
 pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
     let mut blocks = Vec::new();
     let mut current: Option<RawBlock> = None;
-    for line in text.lines() {
+    for line in lines(text) {
         if line.trim().is_empty() {
             blocks.extend(current.take());
             continue;
@@ -422,6 +443,20 @@ mod tests {
                 (BlockKind::ListItem, "Safeguarding Score: 2".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn lines_are_the_lines_str_gives() {
+        let pieces = ["a", "bc", " ", "\n", "\r", "\r\n", "’"];
+        let mut next = crate::xorshift(0x1CE);
+        for _ in 0..20_000 {
+            let text: String = (0..next(8)).map(|_| pieces[next(pieces.len())]).collect();
+            assert_eq!(
+                super::lines(&text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     /// A plain line (printable ASCII, single spaces) is only trimmed: as collapsing its

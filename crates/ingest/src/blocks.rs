@@ -98,7 +98,7 @@ pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
 pub(crate) fn normalise_line(line: &str) -> String {
     let out = trimmed_if_plain(line).unwrap_or_else(|| collapse_spaces(line));
     // The rare lines with markup debris or "Page last updated" go through the regexes.
-    let has_markup = out.contains('>');
+    let has_markup = memchr::memchr(b'>', out.as_bytes()).is_some();
     if !has_markup && !crate::contains_ignore_ascii_case(&out, "updated") {
         return out;
     }

@@ -184,7 +184,7 @@ impl Collector {
             return;
         }
         let hint = *self.hints.last().unwrap_or(&Hint::Paragraph);
-        if !self.buffer.contains('\n') {
+        if memchr::memchr(b'\n', self.buffer.as_bytes()).is_none() {
             // One line (no <br>): the common case.
             let line = self.buffer.trim();
             if !FURNITURE_TEXT.is_match(line) {

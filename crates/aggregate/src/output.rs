@@ -781,12 +781,18 @@ mod tests {
         crate::run::tag_document(&RuleSet::builtin().unwrap(), document)
     }
 
-    #[test]
-    fn csv_rows_read_back_as_the_fields_they_were_written_from() {
+    /// The awkward page, tagged and rendered with the built-in rules.
+    fn rendered_awkward_page() -> (RuleSet, Tagged, Rendered) {
         let rules = RuleSet::builtin().unwrap();
         let tagged = awkward_page();
         let mut rendered = Rendered::default();
         Renderer::new(&rules).render(&tagged, None, &mut rendered);
+        (rules, tagged, rendered)
+    }
+
+    #[test]
+    fn csv_rows_read_back_as_the_fields_they_were_written_from() {
+        let (rules, tagged, rendered) = rendered_awkward_page();
         let read = |bytes: &[u8]| -> Vec<csv::StringRecord> {
             csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -853,10 +859,7 @@ mod tests {
 
     #[test]
     fn each_json_line_parses_and_says_what_the_tags_say() {
-        let rules = RuleSet::builtin().unwrap();
-        let tagged = awkward_page();
-        let mut rendered = Rendered::default();
-        Renderer::new(&rules).render(&tagged, None, &mut rendered);
+        let (rules, tagged, rendered) = rendered_awkward_page();
         let lines = std::str::from_utf8(&rendered.jsonl).unwrap().lines();
         let rows = sentence_rows(&tagged);
         assert!(rows.len() >= 3, "the page has findings sentences");

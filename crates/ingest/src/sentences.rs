@@ -68,6 +68,7 @@ fn may_end_with_short_token(piece: &str) -> bool {
             .chain(ROMAN_NUMERALS)
             .any(|word| word.eq_ignore_ascii_case(run))
 }
+
 /// Boundaries UAX #29 misses: after "…" or a stop when the next sentence starts with a
 /// capital (ellipsis) or a figure (stop).
 static MISSED_BOUNDARY: LazyLock<Regex> = LazyLock::new(|| {

@@ -4,7 +4,7 @@ use crate::rules::{
     parse_rules, prepare_pattern, read_rule_dir, Kind, Rule, RuleError, Scope, Signal,
     PATTERN_SIZE_LIMIT,
 };
-use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS};
+use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
 use regex::Regex;
 use regex_automata::util::pool::Pool;
@@ -122,7 +122,8 @@ struct SentenceScratch {
     /// Cue totals per clause.
     strength: Vec<f32>,
     shortfall: Vec<f32>,
-    theme_weight: Vec<(&'static str, f32)>,
+    /// Theme weights, by index in [`THEMES`].
+    theme_weight: [f32; THEMES.len()],
 }
 
 impl SentenceScratch {
@@ -146,7 +147,6 @@ impl SentenceScratch {
         release(&mut self.goals);
         release(&mut self.strength);
         release(&mut self.shortfall);
-        release(&mut self.theme_weight);
     }
 }
 
@@ -257,6 +257,8 @@ pub struct RuleSet {
     patterns: Vec<Pattern>,
     /// Per page slug, the theme rules that page implies.
     page_themes: Vec<PageThemes>,
+    /// Per rule, the index in [`THEMES`] of its theme.
+    theme_of: Vec<Option<usize>>,
     scratch: Pool<Scratch, fn() -> Scratch>,
     fingerprint: String,
 }
@@ -408,8 +410,13 @@ impl RuleSet {
                 message: format!("cannot build the literal automaton: {e}"),
             })?;
         let page_themes = page_themes(&rules);
+        let theme_of = rules
+            .iter()
+            .map(|rule| rule.theme.map(theme_index))
+            .collect();
         Ok(RuleSet {
             page_themes,
+            theme_of,
             rules,
             literals,
             spans,
@@ -852,7 +859,8 @@ impl RuleSet {
 
     /// Themes: those whose matches weigh 1 or more (one specific term or two passing
     /// mentions); else, for a context sentence, the previous sentence's; plus those the page
-    /// implies. Theme matches below the threshold are dropped from `matches`.
+    /// implies. Theme matches below the threshold are dropped from `matches`. (Sets of
+    /// themes are bit sets over their indices in [`THEMES`].)
     fn themes(
         &self,
         matches: &mut Vec<Match>,
@@ -860,33 +868,30 @@ impl RuleSet {
         context: &Context,
         scratch: &mut SentenceScratch,
     ) -> Vec<&'static str> {
-        let theme_weight = &mut scratch.theme_weight;
-        theme_weight.clear();
+        let weights = &mut scratch.theme_weight;
+        *weights = [0.0; THEMES.len()];
         for m in matches.iter() {
-            let rule = &self.rules[m.rule];
-            if let Some(theme) = rule.theme {
-                match theme_weight.iter_mut().find(|(t, _)| *t == theme) {
-                    Some((_, w)) => *w += rule.weight,
-                    None => theme_weight.push((theme, rule.weight)),
-                }
+            if let Some(theme) = self.theme_of[m.rule] {
+                weights[theme] += self.rules[m.rule].weight;
             }
         }
-        let mut themes: Vec<&'static str> = theme_weight
-            .iter()
-            .filter(|(_, w)| *w >= 1.0)
-            .map(|(t, _)| *t)
-            .collect();
-        themes.sort_unstable();
-        matches.retain(|m| self.rules[m.rule].theme.is_none_or(|t| themes.contains(&t)));
+        let weighed: u32 = (0..THEMES.len())
+            .filter(|&theme| weights[theme] >= 1.0)
+            .fold(0, |set, theme| set | 1 << theme);
+        matches.retain(|m| self.theme_of[m.rule].is_none_or(|t| weighed & 1 << t != 0));
+        let mut themes = weighed;
         // "This was similar to ...", "For example, ..." are about what the sentence before
         // was about.
-        if themes.is_empty() && context_at_start {
+        if themes == 0 && context_at_start {
             if let Some(previous) = context.previous {
-                themes = previous.themes.clone();
+                themes = previous
+                    .themes
+                    .iter()
+                    .fold(0, |set, theme| set | 1 << theme_index(theme));
             }
         }
         if let Some(page) = context.page {
-            let untagged = themes.is_empty();
+            let untagged = themes == 0;
             let implied = self
                 .page_themes
                 .iter()
@@ -894,7 +899,7 @@ impl RuleSet {
                 .map_or(&[][..], |p| p.implied.as_slice());
             for theme in implied {
                 if untagged || !theme.only_when_untagged {
-                    themes.push(theme.theme);
+                    themes |= 1 << theme.theme;
                     matches.push(Match {
                         rule: theme.rule,
                         start: 0,
@@ -905,12 +910,30 @@ impl RuleSet {
                     });
                 }
             }
-            themes.sort_unstable();
-            themes.dedup();
         }
-        themes
+        // Theme ids in order of name.
+        THEMES_BY_NAME
+            .iter()
+            .filter(|&&theme| themes & 1 << theme != 0)
+            .map(|&theme| THEMES[theme])
+            .collect()
     }
 }
+
+/// The index of a theme id in [`THEMES`] (theme ids of rules and tags are all there).
+fn theme_index(theme: &str) -> usize {
+    THEMES
+        .iter()
+        .position(|&t| t == theme)
+        .expect("a theme id of THEMES")
+}
+
+/// Indices of [`THEMES`] in order of theme id.
+static THEMES_BY_NAME: std::sync::LazyLock<Vec<usize>> = std::sync::LazyLock::new(|| {
+    let mut order: Vec<usize> = (0..THEMES.len()).collect();
+    order.sort_by_key(|&theme| THEMES[theme]);
+    order
+});
 
 /// The theme rules a quality statement page implies, in rule order.
 #[derive(Debug)]
@@ -922,7 +945,8 @@ struct PageThemes {
 #[derive(Debug)]
 struct ImpliedTheme {
     rule: usize,
-    theme: &'static str,
+    /// Index in [`THEMES`].
+    theme: usize,
     /// Only for a sentence with no theme of its own (`pages_when_untagged`).
     only_when_untagged: bool,
 }
@@ -952,7 +976,7 @@ fn page_themes(rules: &[Rule]) -> Vec<PageThemes> {
                     };
                     Some(ImpliedTheme {
                         rule: index,
-                        theme: rule.theme?,
+                        theme: theme_index(rule.theme?),
                         only_when_untagged,
                     })
                 })

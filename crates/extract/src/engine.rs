@@ -649,20 +649,35 @@ impl RuleSet {
     /// With no cue, a context signal at the start takes the previous sentence's polarity.
     pub fn tag(&self, text: &str, context: &Context) -> Tags {
         // Rules match lowercased text (ASCII lowercasing keeps every byte offset).
-        self.tag_lowered(&text.to_ascii_lowercase(), context)
+        let implied = context.page.map(|page| self.implied_themes(page));
+        self.tag_lowered(&text.to_ascii_lowercase(), context.previous, implied)
     }
 
-    /// [`RuleSet::tag`] of a sentence already lowercased (ASCII).
-    fn tag_lowered(&self, text: &str, context: &Context) -> Tags {
+    /// The theme rules a page implies (none for a page no rule names).
+    fn implied_themes(&self, page: &str) -> &[ImpliedTheme] {
+        self.page_themes
+            .iter()
+            .find(|p| p.slug == page)
+            .map_or(&[][..], |p| p.implied.as_slice())
+    }
+
+    /// [`RuleSet::tag`] of a sentence already lowercased (ASCII), after the tags of
+    /// `previous`, on a page that implies `implied` (when the page is known).
+    fn tag_lowered(
+        &self,
+        text: &str,
+        previous: Option<&Tags>,
+        implied: Option<&[ImpliedTheme]>,
+    ) -> Tags {
         let mut scratch = self.scratch.get();
         let Scratch { search, sentence } = &mut *scratch;
         self.raw_matches(text, search, &mut sentence.raw);
         self.clauses(text, sentence);
         let mut matches = self.kept_matches(text, sentence);
         let judgement = self.judge(text, sentence, &mut matches);
-        let polarity = judgement.polarity(context.previous);
+        let polarity = judgement.polarity(previous);
         let context_at_start = judgement.context_at_start;
-        let themes = self.themes(&mut matches, context_at_start, context, sentence);
+        let themes = self.themes(&mut matches, context_at_start, previous, implied, sentence);
         let evidence = matches
             .iter()
             .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))
@@ -693,18 +708,17 @@ impl RuleSet {
     /// assert_eq!(tags[0].polarity, extract::Polarity::Strength);
     /// ```
     pub fn tag_document(&self, document: &ingest::Document) -> Vec<Tags> {
-        let page = document.quality_statement.map(|qs| qs.slug);
+        let implied = document
+            .quality_statement
+            .map(|qs| self.implied_themes(qs.slug));
         // The document lowercased once, for all its sentences.
         let lowered = document.text.to_ascii_lowercase();
         let mut tags: Vec<Tags> = Vec::with_capacity(document.sentence_count());
         for paragraph in document.sections.iter().flat_map(|s| &s.paragraphs) {
             let first = tags.len();
             for sentence in &paragraph.sentences {
-                let context = Context {
-                    previous: tags[first..].last(),
-                    page,
-                };
-                let t = self.tag_lowered(&lowered[sentence.start..sentence.end], &context);
+                let previous = tags[first..].last();
+                let t = self.tag_lowered(&lowered[sentence.start..sentence.end], previous, implied);
                 tags.push(t);
             }
         }
@@ -865,7 +879,8 @@ impl RuleSet {
         &self,
         matches: &mut Vec<Match>,
         context_at_start: bool,
-        context: &Context,
+        previous: Option<&Tags>,
+        implied: Option<&[ImpliedTheme]>,
         scratch: &mut SentenceScratch,
     ) -> Vec<&'static str> {
         let weights = &mut scratch.theme_weight;
@@ -883,20 +898,15 @@ impl RuleSet {
         // "This was similar to ...", "For example, ..." are about what the sentence before
         // was about.
         if themes == 0 && context_at_start {
-            if let Some(previous) = context.previous {
+            if let Some(previous) = previous {
                 themes = previous
                     .themes
                     .iter()
                     .fold(0, |set, theme| set | 1 << theme_index(theme));
             }
         }
-        if let Some(page) = context.page {
+        if let Some(implied) = implied {
             let untagged = themes == 0;
-            let implied = self
-                .page_themes
-                .iter()
-                .find(|p| p.slug == page)
-                .map_or(&[][..], |p| p.implied.as_slice());
             for theme in implied {
                 if untagged || !theme.only_when_untagged {
                     themes |= 1 << theme.theme;

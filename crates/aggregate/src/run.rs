@@ -187,7 +187,8 @@ fn resolve_council(doc: &Document) -> Result<Option<&'static Council>, FileError
 /// Process every input and write the datasets into `out_dir`. `progress` is called with
 /// the number of files finished so far, from the calling thread. With one thread in the
 /// rayon pool everything runs on the calling thread; with more, the pool's workers process
-/// batches of files while the calling thread writes.
+/// runs of consecutive files while the calling thread hands them out and writes their rows
+/// in input order.
 pub fn run(
     inputs: &Inputs,
     rules: &RuleSet,

@@ -151,10 +151,7 @@ fn collapse_spaces(line: &str) -> String {
             line[i..].chars().next().expect("i is a character boundary")
         };
         i += c.len_utf8();
-        if matches!(
-            c,
-            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
-        ) {
+        if is_invisible(c) {
             continue;
         }
         if c.is_whitespace() || c.is_control() {
@@ -168,6 +165,15 @@ fn collapse_spaces(line: &str) -> String {
         }
     }
     out
+}
+
+/// Characters that are dropped: zero-width spaces and joiners, word joiner, byte order
+/// mark, soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+    )
 }
 
 const CONNECTORS: &[&str] = &[
@@ -456,6 +462,41 @@ mod tests {
                 text.lines().collect::<Vec<_>>(),
                 "{text:?}"
             );
+        }
+    }
+
+    /// Collapsing copies runs of visible characters whole: it gives what going through
+    /// the line character by character gives.
+    #[test]
+    fn collapsed_lines_are_those_of_the_character_by_character_rule() {
+        fn one_by_one(line: &str) -> String {
+            let (mut out, mut space) = (String::new(), false);
+            for c in line.chars() {
+                if super::is_invisible(c) {
+                    continue;
+                }
+                if c.is_whitespace() || c.is_control() {
+                    space = true;
+                } else {
+                    if space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    space = false;
+                    out.push(c);
+                }
+            }
+            out
+        }
+        let alphabet = [
+            ' ', ' ', 'a', 'Z', '.', '\t', '\u{a0}', '’', '\u{200b}', '\u{7f}', 'é', '\u{ad}',
+            '\u{feff}', '\u{85}', '\u{3000}', '\u{2009}', '😀', '\n', '\u{1}',
+        ];
+        let mut next = crate::xorshift(0x5EED_1E55);
+        for _ in 0..50_000 {
+            let line: String = (0..next(16))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            assert_eq!(collapse_spaces(&line), one_by_one(&line), "{line:?}");
         }
     }
 

@@ -14,7 +14,8 @@ use unicode_segmentation::UnicodeSegmentation;
 const ABBREVIATIONS: &[&str] = &[
     "viz", "cf", "vs", "v", "approx", "incl", "esp", "dr", "mr", "mrs", "ms", "mx", "prof", "rev",
     "cllr", "st", "fig", "figs", "para", "paras", "ref", "sec", "dept", "min", "max", "c", "ca",
-    "no", "nos",
+    "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec",
 ];
 /// Roman numerals that mark list items.
 const ROMAN_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
@@ -514,6 +515,17 @@ mod tests {
         assert_eq!(
             split("There were approx. 500 people vs. 400 last year. Done."),
             ["There were approx. 500 people vs. 400 last year.", "Done."]
+        );
+    }
+
+    #[test]
+    fn abbreviated_months_do_not_end_sentences() {
+        assert_eq!(
+            split("About 1,200 people were waiting (Sept. 2024), down from Jan. 2023. Done."),
+            [
+                "About 1,200 people were waiting (Sept. 2024), down from Jan. 2023.",
+                "Done."
+            ]
         );
     }
 

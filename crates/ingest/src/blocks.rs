@@ -112,8 +112,12 @@ pub(crate) fn normalise_line(line: &str) -> String {
 fn trimmed_if_plain(line: &str) -> Option<String> {
     // (Folded without stopping early, so the compiler checks many bytes at a time.)
     let printable = |b: u8| b.wrapping_sub(0x20) < 0x5f;
-    let plain = line.bytes().fold(true, |plain, b| plain & printable(b))
-        && memchr::memmem::find(line.as_bytes(), b"  ").is_none();
+    let bytes = line.as_bytes();
+    let double_space = bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold(false, |found, (&a, &b)| found | ((a == b' ') & (b == b' ')));
+    let plain = bytes.iter().fold(true, |plain, &b| plain & printable(b)) && !double_space;
     plain.then(|| line.trim_matches(' ').to_string())
 }
 

@@ -16,13 +16,18 @@ fn every_sentence_in_the_table_is_judged_as_it_says() {
             continue;
         }
         let [what, expected, sentence] = line.splitn(3, '\t').collect::<Vec<_>>()[..] else {
-            panic!("judgements.tsv:{}: expected three tab-separated columns", number + 1);
+            panic!(
+                "judgements.tsv:{}: expected three tab-separated columns",
+                number + 1
+            );
         };
         let tags = rules.tag(sentence, &Context::default());
         let holds = match what {
             "polarity" => tags.polarity.as_str() == expected,
             "evidence" => tags.evidence.as_str() == expected,
-            "themes" => expected.split(',').all(|theme| tags.themes.contains(&theme)),
+            "themes" => expected
+                .split(',')
+                .all(|theme| tags.themes.contains(&theme)),
             other => panic!("judgements.tsv:{}: unknown check {other:?}", number + 1),
         };
         checked += 1;

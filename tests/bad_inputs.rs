@@ -378,3 +378,54 @@ fn a_rules_file_with_a_pathological_regex() {
         "bad regex",
     );
 }
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_rules_folder_that_does_not_exist_or_holds_no_rules_is_named() {
+    let case = Case::new();
+    let empty = tempfile::tempdir().unwrap();
+    let missing = case.dir.path().join("no-such-rules");
+    for (rules, message) in [
+        (
+            empty.path().to_path_buf(),
+            "no rule files (*.toml) in this folder",
+        ),
+        (missing, "cannot read"),
+    ] {
+        let output = case.run(&["--rules", rules.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = stderr_of(&output);
+        // The folder as a whole is at fault: its name, no line number.
+        assert!(
+            stderr.contains(&format!("{}: {message}", rules.display())),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_output_folder_that_is_a_file_is_reported_once() {
+    let case = Case::new();
+    std::fs::write(case.out(), "not a folder").unwrap();
+    let output = case.run(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("cannot create output folder"), "{stderr}");
+    // The system's reason is given once, not once per layer of the error.
+    let reason = "File exists";
+    assert_eq!(stderr.matches(reason).count(), 1, "{stderr}");
+}
+
+#[test]
+fn explain_without_a_sentence_says_what_it_needs() {
+    let output = findings().arg("explain").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("give a sentence, or --file with sentences"),
+        "{}",
+        stderr_of(&output)
+    );
+}

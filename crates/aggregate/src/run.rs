@@ -50,12 +50,12 @@ pub struct Summary {
 /// A problem that stops the whole run (not a bad input file).
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot create output folder {path}: {source}")]
+    #[error("cannot create output folder {path}")]
     CreateDir {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         path: String,
         source: std::io::Error,

@@ -145,7 +145,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (Some(s), None) => s,
                 (None, Some(f)) => std::fs::read_to_string(&f)
                     .with_context(|| format!("cannot read {}", f.display()))?,
-                _ => anyhow::bail!("give a sentence or --file, not both"),
+                (None, None) => anyhow::bail!("give a sentence, or --file with sentences"),
+                (Some(_), Some(_)) => anyhow::bail!("give a sentence or --file, not both"),
             };
             let previous = match previous {
                 Some(p) => Some(

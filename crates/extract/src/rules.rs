@@ -133,9 +133,11 @@ pub struct Rule {
 
 /// A rule file that could not be loaded.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("{file}:{line}: {message}")]
+#[error("{file}{}: {message}", match line { 0 => String::new(), n => format!(":{n}") })]
 pub struct RuleError {
     pub file: String,
+    /// The line the problem is on (1-based); 0 when it is about the file or folder as a
+    /// whole (it cannot be read, it holds no rules).
     pub line: usize,
     pub message: String,
 }
@@ -411,7 +413,7 @@ pub fn parse_rules<'a>(
     if rules.is_empty() {
         return Err(RuleError {
             file: "<rules>".into(),
-            line: 1,
+            line: 0,
             message: "no rule files (*.toml) found".into(),
         });
     }
@@ -423,27 +425,27 @@ pub fn parse_rules<'a>(
 
 /// Read every `*.toml` file of a folder, sorted by name.
 pub fn read_rule_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
-    let io = |e: std::io::Error, path: &Path| RuleError {
+    let whole = |path: &Path, message: String| RuleError {
         file: path.display().to_string(),
-        line: 1,
-        message: format!("cannot read: {e}"),
+        line: 0,
+        message,
     };
+    let io = |e: std::io::Error, path: &Path| whole(path, format!("cannot read: {e}"));
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| io(e, dir))?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
+    if paths.is_empty() {
+        return Err(whole(dir, "no rule files (*.toml) in this folder".into()));
+    }
     paths.sort();
     paths
         .into_iter()
         .map(|p| {
             let bytes = std::fs::read(&p).map_err(|e| io(e, &p))?;
-            let text = String::from_utf8(bytes).map_err(|_| RuleError {
-                file: p.display().to_string(),
-                line: 1,
-                message: "not UTF-8 text".into(),
-            })?;
+            let text = String::from_utf8(bytes).map_err(|_| whole(&p, "not UTF-8 text".into()))?;
             Ok((p.display().to_string(), text))
         })
         .collect()

@@ -429,3 +429,30 @@ fn explain_without_a_sentence_says_what_it_needs() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn inputs_without_any_report_file_are_an_error_that_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("report.pdf"), b"%PDF-1.7").unwrap();
+    let output = findings()
+        .arg("analyse")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "nothing was analysed");
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(&format!(
+            "no report files (.html, .htm, .txt) in {}",
+            input.display()
+        )),
+        "{stderr}"
+    );
+    // The (empty) datasets are still written, with their headers.
+    let sentences = std::fs::read_to_string(dir.path().join("out/sentences.csv")).unwrap();
+    assert!(sentences.starts_with("sentence_id,"), "{sentences}");
+}

@@ -287,6 +287,13 @@ fn analyse(
             out.join("errors.csv").display()
         );
         Ok(ExitCode::from(1))
+    } else if inputs.files.is_empty() {
+        // Nothing failed, but nothing was read either: most likely the wrong folder.
+        eprintln!(
+            "error: no report files (.html, .htm, .txt) in {}",
+            inputs.roots.join(", ")
+        );
+        Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)
     }

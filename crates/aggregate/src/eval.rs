@@ -45,6 +45,8 @@ pub struct Metrics {
     pub has_strength_f1: f64,
     pub has_shortfall_f1: f64,
     pub themes_micro_f1: f64,
+    /// theme -> (precision, recall, F1, sentences the gold gives it)
+    pub per_theme: BTreeMap<String, (f64, f64, f64, usize)>,
     pub evidence_accuracy: f64,
     /// gold -> predicted -> count
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
@@ -198,20 +200,31 @@ pub fn metrics(scored: &[Scored]) -> Metrics {
         *slot = f1(tp, fp, fn_).2;
     }
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    // theme -> (true positives, false positives, false negatives)
+    let mut by_theme: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for s in scored {
-        let gold: BTreeSet<&str> = s
-            .gold
-            .themes
-            .split([',', ';'])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect();
+        let gold = gold_themes(s);
         let got: BTreeSet<&str> = s.themes.iter().copied().collect();
+        for &theme in gold.union(&got) {
+            let counts = by_theme.entry(theme).or_default();
+            match (gold.contains(theme), got.contains(theme)) {
+                (true, true) => counts.0 += 1,
+                (false, true) => counts.1 += 1,
+                _ => counts.2 += 1,
+            }
+        }
         tp += gold.intersection(&got).count();
         fp += got.difference(&gold).count();
         fn_ += gold.difference(&got).count();
     }
     m.themes_micro_f1 = f1(tp, fp, fn_).2;
+    m.per_theme = by_theme
+        .into_iter()
+        .map(|(theme, (tp, fp, fn_))| {
+            let (p, r, f) = f1(tp, fp, fn_);
+            (theme.to_string(), (p, r, f, tp + fn_))
+        })
+        .collect();
     m.evidence_accuracy = scored
         .iter()
         .filter(|s| EvidenceSource::parse(&s.gold.source) == Some(s.evidence))
@@ -225,6 +238,16 @@ pub fn metrics(scored: &[Scored]) -> Metrics {
             .or_default() += 1;
     }
     m
+}
+
+/// The themes the gold file gives a sentence.
+fn gold_themes(s: &Scored) -> BTreeSet<&str> {
+    s.gold
+        .themes
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// A section of the report listing the sentences `wrong` describes a mistake in
@@ -261,6 +284,16 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
     for (class, (p, r, f)) in &m.per_class {
         let _ = writeln!(out, "{class:<11} {p:>9.3}  {r:>6.3}  {f:>5.3}");
     }
+    let _ = writeln!(
+        out,
+        "\ntheme                        precision  recall   F1  gold"
+    );
+    for (theme, (p, r, f, support)) in &m.per_theme {
+        let _ = writeln!(
+            out,
+            "{theme:<28} {p:>9.3}  {r:>6.3}  {f:>5.3}  {support:>4}"
+        );
+    }
     let _ = writeln!(out, "\nconfusion (rows gold, columns predicted)");
     let classes: Vec<&str> = Polarity::ALL.iter().map(|p| p.as_str()).collect();
     let _ = writeln!(
@@ -296,13 +329,7 @@ pub fn report(scored: &[Scored], m: &Metrics, show_errors: bool) -> String {
                 .then(|| format!("gold={} got={}", s.gold.source, s.evidence.as_str()))
         });
         list_wrong(&mut out, "wrong themes", scored, |s| {
-            let gold: BTreeSet<&str> = s
-                .gold
-                .themes
-                .split([',', ';'])
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .collect();
+            let gold = gold_themes(s);
             let got: BTreeSet<&str> = s.themes.iter().copied().collect();
             (gold != got).then(|| {
                 let missing: Vec<&str> = gold.difference(&got).copied().collect();
@@ -421,7 +448,42 @@ pub fn score_report(a: &ScoreAgreement) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::spearman;
+    use super::{metrics, spearman, GoldRow, Scored};
+    use extract::{EvidenceSource, Polarity};
+
+    fn scored(gold_themes: &str, got: &[&'static str]) -> Scored {
+        Scored {
+            gold: GoldRow {
+                id: "S1".into(),
+                council_slug: "c".into(),
+                page: "p".into(),
+                section: String::new(),
+                text: "t".into(),
+                polarity: "neutral".into(),
+                themes: gold_themes.into(),
+                source: "none".into(),
+            },
+            polarity: Polarity::Neutral,
+            themes: got.to_vec(),
+            evidence: EvidenceSource::None,
+            rules: Vec::new(),
+            found: true,
+        }
+    }
+
+    #[test]
+    fn each_theme_gets_precision_recall_and_its_gold_count() {
+        let m = metrics(&[
+            scored("workforce;finance", &["workforce"]),
+            scored("workforce", &["workforce", "housing"]),
+        ]);
+        assert_eq!(m.per_theme["workforce"], (1.0, 1.0, 1.0, 2));
+        // finance: given by the gold once, never found
+        assert_eq!(m.per_theme["finance"], (0.0, 0.0, 0.0, 1));
+        // housing: found once where the gold has none
+        assert_eq!(m.per_theme["housing"], (0.0, 0.0, 0.0, 0));
+        assert!((m.themes_micro_f1 - 2.0 / 3.0).abs() < 1e-9);
+    }
 
     #[test]
     fn spearman_of_perfectly_opposed_ranks_is_minus_one() {

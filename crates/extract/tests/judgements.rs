@@ -28,6 +28,9 @@ fn every_sentence_in_the_table_is_judged_as_it_says() {
             "themes" => expected
                 .split(',')
                 .all(|theme| tags.themes.contains(&theme)),
+            "without-themes" => expected
+                .split(',')
+                .all(|theme| !tags.themes.contains(&theme)),
             other => panic!("judgements.tsv:{}: unknown check {other:?}", number + 1),
         };
         checked += 1;

@@ -287,6 +287,8 @@ const SUBORDINATE: &[&str] = &[
     "while",
     "despite",
     "in spite of",
+    "apart from",
+    "except for",
 ];
 static SUBORDINATE_END: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(r", | there (?:was|were|is|are|had been) ").unwrap());

@@ -329,6 +329,7 @@ impl<'a> JsonLines<'a> {
             for (flag, key) in [
                 (m.negated, &b",\"negated\":true"[..]),
                 (m.aim, b",\"aim\":true"),
+                (m.superseded, b",\"superseded\":true"),
                 (m.page, b",\"page\":true"),
             ] {
                 if flag {
@@ -878,7 +879,12 @@ mod tests {
                         "end": (!m.page).then_some(row.start + m.end),
                         "text": &row.text()[m.start..m.end],
                     });
-                    for (flag, key) in [(m.negated, "negated"), (m.aim, "aim"), (m.page, "page")] {
+                    for (flag, key) in [
+                        (m.negated, "negated"),
+                        (m.aim, "aim"),
+                        (m.superseded, "superseded"),
+                        (m.page, "page"),
+                    ] {
                         if flag {
                             json[key] = true.into();
                         }

@@ -325,10 +325,14 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, pag
         } else {
             format!("{:?} at {}..{}", &text[m.start..m.end], m.start, m.end)
         };
-        let note = match (m.negated, m.aim) {
-            (_, true) => " (aim, not counted)",
-            (true, false) => " (negated)",
-            _ => "",
+        let note = if m.aim {
+            " (aim, not counted)"
+        } else if m.superseded {
+            " (its negation turns round a later cue; not counted)"
+        } else if m.negated {
+            " (negated)"
+        } else {
+            ""
         };
         println!(
             "  {:<6} {place}{note} [{:?}] {}",

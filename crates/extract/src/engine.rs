@@ -25,6 +25,10 @@ pub struct Match {
     /// A cue after a goal signal in its clause ("to ensure ..."): it describes an aim,
     /// not a finding, and is not counted.
     pub aim: bool,
+    /// A cue holding a negation that turns round a later cue ("did not" in "did not have
+    /// waiting lists"): the cue turned round carries the meaning, and this one is not
+    /// counted.
+    pub superseded: bool,
     /// A theme given by the page the sentence is on, not by a span (start = end = 0).
     pub page: bool,
 }
@@ -116,14 +120,34 @@ struct SentenceScratch {
     unless: Vec<(usize, usize, usize, bool)>,
     /// The spans that can hide other matches (see [`RuleSet::kept_matches`]).
     outers: Vec<(usize, usize, Signal)>,
-    /// Negation spans; goal spans with the end of their aim, found when first needed.
-    negations: Vec<(usize, usize)>,
+    /// Negations; goal spans with the end of their aim, found when first needed.
+    negations: Vec<Negation>,
     goals: Vec<(usize, usize, std::cell::OnceCell<usize>)>,
     /// Cue totals per clause.
     strength: Vec<f32>,
     shortfall: Vec<f32>,
     /// Theme weights, by index in [`THEMES`].
     theme_weight: [f32; THEMES.len()],
+}
+
+/// A negation in a sentence, and the cues it turns round.
+#[derive(Debug)]
+struct Negation {
+    start: usize,
+    end: usize,
+    /// The end and kind of the last cue it turned round.
+    last_turned: Option<(usize, Signal)>,
+    /// Whether a cue holding it ("did not", "lack of") is superseded by the first cue it
+    /// turned round (see [`SUPERSEDING_REACH_WORDS`]).
+    supersedes: bool,
+}
+
+/// Whether the text between two cues only lists them: "timely or effective",
+/// "timely, effective and".
+fn listed_after(between: &str) -> bool {
+    between
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .all(|w| matches!(w, "" | "and" | "or" | "nor"))
 }
 
 impl SentenceScratch {
@@ -275,6 +299,9 @@ impl std::fmt::Debug for LiteralAutomaton {
 
 /// Matches kept per sentence (see [`RuleSet::tag`]).
 const MAX_MATCHES: usize = 1_000;
+/// A cue holding a negation ("did not", "lack of") is superseded by a cue the negation
+/// turns round at most this many words after it.
+const SUPERSEDING_REACH_WORDS: usize = 2;
 /// A negation reaches at most four words, and never further than this many bytes.
 const NEGATION_REACH_BYTES: usize = 64;
 
@@ -751,6 +778,7 @@ impl RuleSet {
                     end,
                     negated: false,
                     aim: false,
+                    superseded: false,
                     page: false,
                 }),
         );
@@ -812,7 +840,12 @@ impl RuleSet {
                 .map(|m| (m.start, m.end))
         };
         negations.clear();
-        negations.extend(spans_of(Signal::Negation));
+        negations.extend(spans_of(Signal::Negation).map(|(start, end)| Negation {
+            start,
+            end,
+            last_turned: None,
+            supersedes: false,
+        }));
         // Each goal's aim runs to the next clause boundary (AIM_END) after it, looked for
         // only when a cue follows the goal in its clause.
         goals.clear();
@@ -846,22 +879,59 @@ impl RuleSet {
                         shortfall[clause] += rule.weight;
                         continue;
                     }
-                    m.negated = negations.iter().any(|&(ns, ne)| {
-                        ns >= cs
-                            && ne <= m.start
-                            && m.start - ne <= NEGATION_REACH_BYTES
-                            && text[ne..m.start].split_whitespace().count() <= 4
-                            && !(ns >= m.start && ne <= m.end)
-                    });
-                    if (rule.signal == Signal::Strength) != m.negated {
-                        strength[clause] += rule.weight;
-                    } else {
-                        shortfall[clause] += rule.weight;
+                    let words_between = |ne: usize| text[ne..m.start].split_whitespace().count();
+                    // A negation turns round the first cue after it, and the cues of its
+                    // kind listed with that one ("no timely or effective support"), not
+                    // every cue in reach ("lack of oversight of people waiting").
+                    if let Some(k) = negations.iter().position(|n| {
+                        n.start >= cs
+                            && n.end <= m.start
+                            && !(n.start >= m.start && n.end <= m.end)
+                            && match n.last_turned {
+                                None => {
+                                    m.start - n.end <= NEGATION_REACH_BYTES
+                                        && words_between(n.end) <= 4
+                                }
+                                Some((end, signal)) => {
+                                    signal == rule.signal
+                                        && (m.start <= end || listed_after(&text[end..m.start]))
+                                }
+                            }
+                    }) {
+                        m.negated = true;
+                        let n = &mut negations[k];
+                        // Only a cue close after it is surely what the negation is about.
+                        if n.last_turned.is_none() {
+                            n.supersedes = words_between(n.end) <= SUPERSEDING_REACH_WORDS;
+                        }
+                        let end = n.last_turned.map_or(m.end, |(end, _)| end.max(m.end));
+                        n.last_turned = Some((end, rule.signal));
                     }
                 }
                 Signal::Neutral => neutral += rule.weight,
                 Signal::Context if m.start <= 2 => context_at_start = true,
                 _ => {}
+            }
+        }
+        // A cue holding a negation that turns round a cue close after it ("did not" before
+        // "have waiting lists", "lack of" before "delays") is superseded: the cue turned
+        // round carries the meaning, and counting both would judge "no delays" as mixed.
+        for m in matches.iter_mut() {
+            let rule = &self.rules[m.rule];
+            if m.aim || !matches!(rule.signal, Signal::Strength | Signal::Shortfall) {
+                continue;
+            }
+            m.superseded = negations
+                .iter()
+                .any(|n| n.supersedes && n.start >= m.start && n.end <= m.end);
+            if m.superseded {
+                continue;
+            }
+            let clause = clause_of(m.start);
+            if (rule.signal == Signal::Strength) != m.negated {
+                strength[clause] += rule.weight;
+            } else {
+                shortfall[clause] += rule.weight;
             }
         }
         Judgement {
@@ -918,6 +988,7 @@ impl RuleSet {
                         end: 0,
                         negated: false,
                         aim: false,
+                        superseded: false,
                         page: true,
                     });
                 }
@@ -1350,5 +1421,86 @@ must_not_match = ["Nothing here."]
         assert_eq!(rules.check_examples().0, Vec::<String>::new());
         let tags = rules.tag("Waited too long.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    /// A negation, a strength cue and a shortfall cue, each a rule of its own file.
+    fn negation_rules() -> RuleSet {
+        let rule = |id: &str, signal: &str, phrases: &str, example: &str| {
+            format!(
+                "id = \"{id}\"\nname = \"r{id}\"\ndescription = \"d\"\nkind = \"phrases\"\n\
+                 signal = \"{signal}\"\nphrases = [{phrases}]\nmust_match = [\"{example}\"]\n\
+                 must_not_match = [\"Nothing.\"]\n"
+            )
+        };
+        let sources = [
+            rule("N1", "negation", r#""not", "lack of""#, "not"),
+            rule(
+                "S1",
+                "strength",
+                r#""timely", "effective", "oversight""#,
+                "timely",
+            ),
+            rule(
+                "F1",
+                "shortfall",
+                r#""did not", "lack of", "waiting", "delays""#,
+                "delays",
+            ),
+        ];
+        RuleSet::from_sources(
+            sources
+                .iter()
+                .enumerate()
+                .map(|(i, source)| (format!("{i}.toml"), source.as_str())),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_negating_shortfall_cue_before_a_shortfall_cue_is_not_mixed() {
+        // "did not" is a shortfall cue and holds a negation; counting it as well as the
+        // "delays" it turns round made "no delays" mixed.
+        let rules = negation_rules();
+        for text in ["People did not have delays.", "There was a lack of delays."] {
+            let tags = rules.tag(text, &Context::default());
+            assert_eq!(tags.polarity, Polarity::Strength, "{text}");
+            assert!(tags.matches.iter().any(|m| m.superseded), "{text}");
+        }
+        // Far from the cue it turns round, the negating cue still counts.
+        let tags = rules.tag(
+            "People did not have any of the delays.",
+            &Context::default(),
+        );
+        assert!(tags.matches.iter().all(|m| !m.superseded));
+    }
+
+    #[test]
+    fn a_negation_turns_round_its_first_cue_and_those_listed_with_it() {
+        let rules = negation_rules();
+        let tags = rules.tag(
+            "There was a lack of oversight of people waiting.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        let negated: Vec<&str> = tags
+            .matches
+            .iter()
+            .filter(|m| m.negated)
+            .map(|m| &"there was a lack of oversight of people waiting."[m.start..m.end])
+            .collect();
+        assert_eq!(negated, ["oversight"]);
+        let text = "People did not get timely or effective support.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.matches.iter().filter(|m| m.negated).count(), 2);
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        // A cue of the other kind after the list is not turned round.
+        let tags = rules.tag(
+            "People did not get timely support, and delays",
+            &Context::default(),
+        );
+        assert!(tags
+            .matches
+            .iter()
+            .any(|m| !m.negated && m.end - m.start == "delays".len()));
     }
 }

@@ -705,7 +705,8 @@ impl RuleSet {
         let mut matches = self.kept_matches(text, sentence);
         let judgement = self.judge(text, sentence, &mut matches);
         let polarity = judgement.polarity(previous);
-        let context_at_start = judgement.context_at_start;
+        // A reversal is about what the sentence before was about, as a context is.
+        let context_at_start = judgement.context_at_start || judgement.reversal;
         let themes = self.themes(&mut matches, context_at_start, previous, implied, sentence);
         let evidence = matches
             .iter()
@@ -857,7 +858,8 @@ impl RuleSet {
         let aim_end = |ge: usize, end: &std::cell::OnceCell<usize>| {
             *end.get_or_init(|| AIM_END.find_at(text, ge).map_or(text.len(), |m| m.start()))
         };
-        let (mut neutral, mut context_at_start, mut any_aim) = (0.0, false, false);
+        let (mut neutral, mut context_at_start, mut reversal, mut any_aim) =
+            (0.0, false, false, false);
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
             match rule.signal {
@@ -910,6 +912,7 @@ impl RuleSet {
                 }
                 Signal::Neutral => neutral += rule.weight,
                 Signal::Context if m.start <= 2 => context_at_start = true,
+                Signal::Reversal => reversal = true,
                 _ => {}
             }
         }
@@ -939,6 +942,7 @@ impl RuleSet {
             shortfall,
             neutral,
             context_at_start,
+            reversal,
             any_aim,
         }
     }
@@ -1180,6 +1184,8 @@ struct Judgement<'s> {
     shortfall: &'s [f32],
     neutral: f32,
     context_at_start: bool,
+    /// A reversal signal ("this was not the case").
+    reversal: bool,
     any_aim: bool,
 }
 
@@ -1188,7 +1194,7 @@ impl Judgement<'_> {
     /// reverse; a tie is both). Clauses that disagree make the sentence mixed; one clause
     /// with both goes to the larger total. A decisive neutral expression wins when it
     /// weighs as much as the cues; with no cue, a context sentence takes the previous
-    /// sentence's polarity.
+    /// sentence's polarity, and a reversal its opposite.
     fn polarity(&self, previous: Option<&Tags>) -> Polarity {
         let (mut has_strength, mut has_shortfall) = (false, false);
         for (s, f) in self.strength.iter().zip(self.shortfall) {
@@ -1215,6 +1221,9 @@ impl Judgement<'_> {
             (true, true) => Polarity::Mixed,
             (true, false) => Polarity::Strength,
             (false, true) => Polarity::Shortfall,
+            (false, false) if self.reversal && self.neutral == 0.0 && !self.any_aim => {
+                previous.map_or(Polarity::Neutral, |p| p.polarity.opposite())
+            }
             (false, false) if self.context_at_start && self.neutral == 0.0 && !self.any_aim => {
                 previous.map_or(Polarity::Neutral, |p| p.polarity)
             }
@@ -1502,5 +1511,61 @@ must_not_match = ["Nothing here."]
             .matches
             .iter()
             .any(|m| !m.negated && m.end - m.start == "delays".len()));
+    }
+
+    #[test]
+    fn a_reversal_takes_the_opposite_of_the_previous_polarity_and_its_themes() {
+        let sources = [
+            r#"id = "R1"
+name = "reversal"
+description = "d"
+kind = "phrases"
+signal = "reversal"
+phrases = ["this was not the case"]
+must_match = ["However, this was not the case."]
+must_not_match = ["Nothing."]
+"#,
+            r#"id = "S1"
+name = "praise"
+description = "d"
+kind = "phrases"
+signal = "strength"
+phrases = ["worked well"]
+must_match = ["It worked well."]
+must_not_match = ["Nothing."]
+"#,
+            r#"id = "T1"
+name = "front-door"
+description = "d"
+kind = "phrases"
+signal = "theme"
+theme = "access_information"
+phrases = ["front door"]
+must_match = ["The front door."]
+must_not_match = ["Nothing."]
+"#,
+        ];
+        let rules = RuleSet::from_sources(
+            sources
+                .iter()
+                .enumerate()
+                .map(|(i, source)| (format!("{i}.toml"), *source)),
+        )
+        .unwrap();
+        let before = rules.tag("The front door worked well.", &Context::default());
+        assert_eq!(before.polarity, Polarity::Strength);
+        let after = Context {
+            previous: Some(&before),
+            page: None,
+        };
+        let tags = rules.tag("However, this was not the case out of hours.", &after);
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        assert_eq!(tags.themes, ["access_information"]);
+        // With a cue of its own, the sentence is judged by it.
+        let tags = rules.tag("This was not the case, and it worked well.", &after);
+        assert_eq!(tags.polarity, Polarity::Strength);
+        // With nothing before it, it is neutral.
+        let tags = rules.tag("This was not the case.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Neutral);
     }
 }

@@ -94,6 +94,15 @@ impl Polarity {
     pub fn parse(s: &str) -> Option<Polarity> {
         Polarity::ALL.into_iter().find(|p| p.as_str() == s.trim())
     }
+
+    /// Strength for shortfall and the reverse; mixed and neutral stay as they are.
+    pub fn opposite(self) -> Polarity {
+        match self {
+            Polarity::Strength => Polarity::Shortfall,
+            Polarity::Shortfall => Polarity::Strength,
+            other => other,
+        }
+    }
 }
 
 /// Who the sentence attributes its evidence to.

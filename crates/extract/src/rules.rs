@@ -33,6 +33,9 @@ pub enum Signal {
     Neutral,
     /// The sentence leans on the one before ("This ...", "For example, ...").
     Context,
+    /// The sentence says the one before does not hold ("However, this was not the case
+    /// ..."): with no cue of its own it takes the opposite polarity, and its themes.
+    Reversal,
     /// Tags a theme.
     Theme,
     /// Tags the evidence source.

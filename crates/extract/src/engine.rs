@@ -325,6 +325,28 @@ static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
     Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
 });
 
+/// Whether the words from `start` to `end` open capitalised inside the sentence next to
+/// another capitalised word: words of a name ("the Good Lives team", "Safe Haven"), not
+/// a judgement.
+fn in_name(original: &str, start: usize, end: usize) -> bool {
+    let capitalised = |word: &str| word.starts_with(|c: char| c.is_ascii_uppercase());
+    let before = original[..start].trim_end_matches(['‘', '\'', '"', '“', '(']);
+    // The sentence's first word (after an opening quote) is capitalised anyway.
+    if !capitalised(&original[start..]) || before.trim().is_empty() {
+        return false;
+    }
+    let mut words_before = before.split(' ').rev().skip(1);
+    let previous = words_before.next().unwrap_or("");
+    // ...and so is the word before it when that word opens the sentence.
+    let previous_named = capitalised(previous) && words_before.any(|w| !w.is_empty());
+    let next = original[end..]
+        .trim_start_matches(' ')
+        .split(' ')
+        .next()
+        .unwrap_or("");
+    previous_named || capitalised(next)
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -679,7 +701,7 @@ impl RuleSet {
     pub fn tag(&self, text: &str, context: &Context) -> Tags {
         // Rules match lowercased text (ASCII lowercasing keeps every byte offset).
         let implied = context.page.map(|page| self.implied_themes(page));
-        self.tag_lowered(&text.to_ascii_lowercase(), context.previous, implied)
+        self.tag_lowered(text, &text.to_ascii_lowercase(), context.previous, implied)
     }
 
     /// The theme rules a page implies (none for a page no rule names).
@@ -690,10 +712,12 @@ impl RuleSet {
             .map_or(&[][..], |p| p.implied.as_slice())
     }
 
-    /// [`RuleSet::tag`] of a sentence already lowercased (ASCII), after the tags of
-    /// `previous`, on a page that implies `implied` (when the page is known).
+    /// [`RuleSet::tag`] of a sentence (`original`) and its ASCII lowercasing (`text`: the
+    /// same offsets), after the tags of `previous`, on a page that implies `implied` (when
+    /// the page is known).
     fn tag_lowered(
         &self,
+        original: &str,
         text: &str,
         previous: Option<&Tags>,
         implied: Option<&[ImpliedTheme]>,
@@ -702,7 +726,7 @@ impl RuleSet {
         let Scratch { search, sentence } = &mut *scratch;
         self.raw_matches(text, search, &mut sentence.raw);
         self.clauses(text, sentence);
-        let mut matches = self.kept_matches(text, sentence);
+        let mut matches = self.kept_matches(original, text, sentence);
         let judgement = self.judge(text, sentence, &mut matches);
         let polarity = judgement.polarity(previous);
         // A reversal is about what the sentence before was about, as a context is.
@@ -748,7 +772,13 @@ impl RuleSet {
             let first = tags.len();
             for sentence in &paragraph.sentences {
                 let previous = tags[first..].last();
-                let t = self.tag_lowered(&lowered[sentence.start..sentence.end], previous, implied);
+                let span = sentence.start..sentence.end;
+                let t = self.tag_lowered(
+                    &document.text[span.clone()],
+                    &lowered[span],
+                    previous,
+                    implied,
+                );
                 tags.push(t);
             }
         }
@@ -756,10 +786,16 @@ impl RuleSet {
     }
 
     /// The matches that stand: `unless` exceptions applied; judgement cues inside a longer
-    /// judgement or neutral expression dropped ("wait" in "waiting list"), and cues and
+    /// judgement or neutral expression dropped ("wait" in "waiting list"), cues and
     /// themes inside a mask ("delay" in "prevent, reduce, delay", "assessment" in "Joint
-    /// Strategic Needs Assessment").
-    fn kept_matches(&self, text: &str, scratch: &mut SentenceScratch) -> Vec<Match> {
+    /// Strategic Needs Assessment"), and cues that are words of a name ("Good" in "the
+    /// Good Lives team").
+    fn kept_matches(
+        &self,
+        original: &str,
+        text: &str,
+        scratch: &mut SentenceScratch,
+    ) -> Vec<Match> {
         let SentenceScratch {
             raw,
             clauses,
@@ -800,6 +836,9 @@ impl RuleSet {
         );
         matches.retain(|m| {
             let signal = self.rules[m.rule].signal;
+            if judging(signal) && in_name(original, m.start, m.end) {
+                return false;
+            }
             !masked(signal)
                 || !outers
                     .iter()
@@ -1567,5 +1606,27 @@ must_not_match = ["Nothing."]
         // With nothing before it, it is neutral.
         let tags = rules.tag("This was not the case.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Neutral);
+    }
+
+    #[test]
+    fn a_cue_word_in_a_name_is_not_a_judgement() {
+        use super::in_name;
+        let at = |sentence: &str, word: &str| {
+            let start = sentence.find(word).unwrap();
+            in_name(sentence, start, start + word.len())
+        };
+        assert!(at("The Good Lives team was set up.", "Good"));
+        assert!(at("The Safe Haven offered a place to go.", "Safe"));
+        assert!(at("Staff at Good Hope Hospital said so.", "Good"));
+        // Capitals that open the sentence, and ratings among lowercase words, are not names.
+        assert!(!at("Good partnership working was evident.", "Good"));
+        assert!(!at("‘Good Lives’ was set up.", "Good"));
+        assert!(!at("Care homes rated Good or Outstanding.", "Good"));
+        assert!(!at("Care homes rated Good or Outstanding.", "Outstanding"));
+        assert!(!at(
+            "Two homes were rated Requires Improvement by CQC.",
+            "Requires Improvement"
+        ));
+        assert!(!at("Staff were skilled.", "skilled"));
     }
 }

@@ -317,18 +317,8 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         compile_pattern(p.get_ref())
             .map_err(|e| err(p.span(), format!("bad regex {:?}: {e}", p.get_ref())))
     };
-    // Patterns are checked for syntax here and compiled once, with a size limit, by the
-    // rule set (errors there name this file and the pattern's line too).
-    for pattern in &raw.patterns {
-        regex_syntax::Parser::new()
-            .parse(pattern.get_ref())
-            .map_err(|e| {
-                err(
-                    pattern.span(),
-                    format!("bad regex {:?}: {e}", pattern.get_ref()),
-                )
-            })?;
-    }
+    // Patterns are checked and compiled once, with a size limit, by the rule set (its
+    // errors name this file and the pattern's line too).
     let unless = raw
         .unless
         .iter()
@@ -561,8 +551,10 @@ must_match = ["It was effective."]
         let source = GOOD
             .replace("kind = \"phrases\"", "kind = \"regex\"")
             .replace("phrases = [\"effective\"]", "patterns = [\"(unclosed\"]");
-        let e = parse_rule("t.toml", &source).unwrap_err();
-        assert_eq!(e.line, 7, "{e}");
+        // Checked once, where the rule set compiles it.
+        let e =
+            crate::RuleSet::from_sources([("t.toml".to_string(), source.as_str())]).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("t.toml", 7), "{e}");
         assert!(e.message.contains("bad regex"), "{e}");
     }
 

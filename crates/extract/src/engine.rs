@@ -1471,30 +1471,18 @@ must_not_match = ["Nothing here."]
         assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 
-    /// A negation, a strength cue and a shortfall cue, each a rule of its own file.
-    fn negation_rules() -> RuleSet {
-        let rule = |id: &str, signal: &str, phrases: &str, example: &str| {
-            format!(
-                "id = \"{id}\"\nname = \"r{id}\"\ndescription = \"d\"\nkind = \"phrases\"\n\
-                 signal = \"{signal}\"\nphrases = [{phrases}]\nmust_match = [\"{example}\"]\n\
-                 must_not_match = [\"Nothing.\"]\n"
-            )
-        };
-        let sources = [
-            rule("N1", "negation", r#""not", "lack of""#, "not"),
-            rule(
-                "S1",
-                "strength",
-                r#""timely", "effective", "oversight""#,
-                "timely",
-            ),
-            rule(
-                "F1",
-                "shortfall",
-                r#""did not", "lack of", "waiting", "delays""#,
-                "delays",
-            ),
-        ];
+    /// A phrases rule's source: `signal` (with `extra` lines such as `theme = ...`), the
+    /// phrases as TOML list items, and one example they match.
+    fn phrases_rule(id: &str, signal: &str, extra: &str, phrases: &str, example: &str) -> String {
+        format!(
+            "id = \"{id}\"\nname = \"r{id}\"\ndescription = \"d\"\nkind = \"phrases\"\n\
+             signal = \"{signal}\"\n{extra}phrases = [{phrases}]\nmust_match = [\"{example}\"]\n\
+             must_not_match = [\"Nothing.\"]\n"
+        )
+    }
+
+    /// A rule set of these sources, each a file of its own.
+    fn rule_set(sources: &[String]) -> RuleSet {
         RuleSet::from_sources(
             sources
                 .iter()
@@ -1502,6 +1490,27 @@ must_not_match = ["Nothing here."]
                 .map(|(i, source)| (format!("{i}.toml"), source.as_str())),
         )
         .unwrap()
+    }
+
+    /// A negation, a strength cue and a shortfall cue.
+    fn negation_rules() -> RuleSet {
+        rule_set(&[
+            phrases_rule("N1", "negation", "", r#""not", "lack of""#, "not"),
+            phrases_rule(
+                "S1",
+                "strength",
+                "",
+                r#""timely", "effective", "oversight""#,
+                "timely",
+            ),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""did not", "lack of", "waiting", "delays""#,
+                "delays",
+            ),
+        ])
     }
 
     #[test]
@@ -1554,43 +1563,23 @@ must_not_match = ["Nothing here."]
 
     #[test]
     fn a_reversal_takes_the_opposite_of_the_previous_polarity_and_its_themes() {
-        let sources = [
-            r#"id = "R1"
-name = "reversal"
-description = "d"
-kind = "phrases"
-signal = "reversal"
-phrases = ["this was not the case"]
-must_match = ["However, this was not the case."]
-must_not_match = ["Nothing."]
-"#,
-            r#"id = "S1"
-name = "praise"
-description = "d"
-kind = "phrases"
-signal = "strength"
-phrases = ["worked well"]
-must_match = ["It worked well."]
-must_not_match = ["Nothing."]
-"#,
-            r#"id = "T1"
-name = "front-door"
-description = "d"
-kind = "phrases"
-signal = "theme"
-theme = "access_information"
-phrases = ["front door"]
-must_match = ["The front door."]
-must_not_match = ["Nothing."]
-"#,
-        ];
-        let rules = RuleSet::from_sources(
-            sources
-                .iter()
-                .enumerate()
-                .map(|(i, source)| (format!("{i}.toml"), *source)),
-        )
-        .unwrap();
+        let rules = rule_set(&[
+            phrases_rule(
+                "R1",
+                "reversal",
+                "",
+                r#""this was not the case""#,
+                "However, this was not the case.",
+            ),
+            phrases_rule("S1", "strength", "", r#""worked well""#, "It worked well."),
+            phrases_rule(
+                "T1",
+                "theme",
+                "theme = \"access_information\"\n",
+                r#""front door""#,
+                "The front door.",
+            ),
+        ]);
         let before = rules.tag("The front door worked well.", &Context::default());
         assert_eq!(before.polarity, Polarity::Strength);
         let after = Context {

@@ -906,10 +906,13 @@ impl RuleSet {
                     let clause = clause_of(m.start);
                     let (cs, _) = clauses[clause];
                     // An aim runs from its goal signal to the end of the clause or to the
-                    // next coordinated clause ("..., and there was ...").
+                    // next coordinated clause ("..., and there was ..."); a cue inside the
+                    // goal itself ("understand" in "to understand") is part of the aim too.
                     m.aim = !rule.counts_in_aims
                         && goals.iter().any(|(gs, ge, end)| {
-                            *gs >= cs && *ge <= m.start && m.start < aim_end(*ge, end)
+                            *gs >= cs
+                                && ((*ge <= m.start && m.start < aim_end(*ge, end))
+                                    || (*gs <= m.start && m.end <= *ge))
                         });
                     if m.aim {
                         any_aim = true;
@@ -1617,5 +1620,21 @@ must_not_match = ["Nothing here."]
             "Requires Improvement"
         ));
         assert!(!at("Staff were skilled.", "skilled"));
+    }
+
+    #[test]
+    fn a_cue_inside_a_goal_is_part_of_the_aim() {
+        let rules = rule_set(&[
+            phrases_rule("G1", "goal", "", r#""to understand""#, "to understand"),
+            phrases_rule("S1", "strength", "", r#""understand""#, "understand"),
+        ]);
+        let tags = rules.tag(
+            "Projects were run to understand the market.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Neutral);
+        assert!(tags.matches.iter().any(|m| m.aim));
+        let tags = rules.tag("Leaders understand the market.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Strength);
     }
 }

@@ -328,7 +328,7 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, pag
         let note = if m.aim {
             " (aim, not counted)"
         } else if m.superseded {
-            " (its negation turns round a later cue; not counted)"
+            " (its negation turns round a later cue of its kind; not counted)"
         } else if m.negated {
             " (negated)"
         } else {

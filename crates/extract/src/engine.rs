@@ -25,9 +25,9 @@ pub struct Match {
     /// A cue after a goal signal in its clause ("to ensure ..."): it describes an aim,
     /// not a finding, and is not counted.
     pub aim: bool,
-    /// A cue holding a negation that turns round a later cue ("did not" in "did not have
-    /// waiting lists"): the cue turned round carries the meaning, and this one is not
-    /// counted.
+    /// A cue holding a negation that turns round a later cue of its own kind ("did not" in
+    /// "did not have waiting lists"): the cue turned round carries the meaning, and this
+    /// one is not counted.
     pub superseded: bool,
     /// A theme given by the page the sentence is on, not by a span (start = end = 0).
     pub page: bool,
@@ -958,17 +958,22 @@ impl RuleSet {
                 _ => {}
             }
         }
-        // A cue holding a negation that turns round a cue close after it ("did not" before
-        // "have waiting lists", "lack of" before "delays") is superseded: the cue turned
-        // round carries the meaning, and counting both would judge "no delays" as mixed.
+        // A cue holding a negation that turns round a cue of its own kind close after it
+        // ("did not" before "have waiting lists", "lack of" before "delays") is
+        // superseded: the cue turned round carries the meaning, and counting both would
+        // judge "no delays" as mixed.
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
             if m.aim || !matches!(rule.signal, Signal::Strength | Signal::Shortfall) {
                 continue;
             }
-            m.superseded = negations
-                .iter()
-                .any(|n| n.supersedes && n.start >= m.start && n.end <= m.end);
+            // Only where the two disagree: "did not" before "timely" both say shortfall.
+            m.superseded = negations.iter().any(|n| {
+                n.supersedes
+                    && n.start >= m.start
+                    && n.end <= m.end
+                    && n.last_turned.is_some_and(|(_, kind)| kind == rule.signal)
+            });
             if m.superseded {
                 continue;
             }

@@ -199,7 +199,6 @@ pub fn metrics(scored: &[Scored]) -> Metrics {
             .count();
         *slot = f1(tp, fp, fn_).2;
     }
-    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     // theme -> (true positives, false positives, false negatives)
     let mut by_theme: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for s in scored {
@@ -213,10 +212,11 @@ pub fn metrics(scored: &[Scored]) -> Metrics {
                 _ => counts.2 += 1,
             }
         }
-        tp += gold.intersection(&got).count();
-        fp += got.difference(&gold).count();
-        fn_ += gold.difference(&got).count();
     }
+    // Micro-averaged: the themes' counts summed.
+    let (tp, fp, fn_) = by_theme.values().fold((0, 0, 0), |(tp, fp, fn_), c| {
+        (tp + c.0, fp + c.1, fn_ + c.2)
+    });
     m.themes_micro_f1 = f1(tp, fp, fn_).2;
     m.per_theme = by_theme
         .into_iter()

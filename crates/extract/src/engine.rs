@@ -930,7 +930,6 @@ impl RuleSet {
                     if let Some(k) = negations.iter().position(|n| {
                         n.start >= cs
                             && n.end <= m.start
-                            && !(n.start >= m.start && n.end <= m.end)
                             && match n.last_turned {
                                 None => {
                                     m.start - n.end <= NEGATION_REACH_BYTES

@@ -305,19 +305,9 @@ const SUPERSEDING_REACH_WORDS: usize = 2;
 /// A negation reaches at most four words, and never further than this many bytes.
 const NEGATION_REACH_BYTES: usize = 64;
 
-/// Contrast openers whose clause ends at the next comma.
-const SUBORDINATE: &[&str] = &[
-    "although",
-    "though",
-    "even though",
-    "whilst",
-    "while",
-    "despite",
-    "in spite of",
-    "apart from",
-    "except for",
-];
-static SUBORDINATE_END: std::sync::LazyLock<Regex> =
+/// Where a concession's clause ends: the next comma, or "there was" when the comma is
+/// missing ("whilst waits were long there was support").
+static CONCESSION_END: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(r", | there (?:was|were|is|are|had been) ").unwrap());
 
 /// Where the scope of an aim ends: a semicolon or a new coordinated clause.
@@ -630,20 +620,21 @@ impl RuleSet {
         cuts.clear();
         cuts.push(0);
         for &(start, end, rule) in raw.iter() {
-            if self.rules[rule].signal != Signal::Contrast {
+            let signal = self.rules[rule].signal;
+            if !matches!(signal, Signal::Contrast | Signal::Concession) {
                 continue;
             }
-            let opener = text[start..end]
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
             if start > 2 {
                 cuts.push(start);
             }
-            // "Although X, Y" / "whilst X there was Y": a subordinate clause runs to the
-            // first comma, or to "there was" when the comma is missing.
-            if SUBORDINATE.contains(&opener.as_str()) {
-                if let Some(close) = SUBORDINATE_END.find_at(text, end) {
-                    cuts.push(close.start() + 1);
+            // "there was" straight after the opener is the conceded clause's own start
+            // ("although there were delays, ...").
+            if signal == Signal::Concession {
+                if let Some(close) = CONCESSION_END
+                    .find_iter(&text[end..])
+                    .find(|close| close.start() > 0 || close.as_str().starts_with(','))
+                {
+                    cuts.push(end + close.start() + 1);
                 }
             }
         }
@@ -1566,6 +1557,44 @@ must_not_match = ["Nothing here."]
             .matches
             .iter()
             .any(|m| !m.negated && m.end - m.start == "delays".len()));
+    }
+
+    /// The clauses a rule set cuts a sentence into.
+    fn clauses_of(rules: &RuleSet, text: &str) -> Vec<(usize, usize)> {
+        let lowered = text.to_ascii_lowercase();
+        let mut scratch = SentenceScratch::default();
+        rules.raw_matches(&lowered, &mut SearchScratch::default(), &mut scratch.raw);
+        rules.clauses(&lowered, &mut scratch);
+        scratch.clauses
+    }
+
+    #[test]
+    fn a_conceded_clause_ends_at_its_comma_and_a_contrast_cuts_only_where_it_stands() {
+        let openers = |signal: &str| {
+            rule_set(&[phrases_rule(
+                "C1",
+                signal,
+                "",
+                r#""although", "but""#,
+                "although",
+            )])
+        };
+        let text = "Although there were delays, it worked well, but not for carers.";
+        let comma = text.find(", ").unwrap() + 1;
+        let but = text.find("but").unwrap();
+        assert_eq!(
+            clauses_of(&openers("concession"), text),
+            [(0, comma), (comma, but), (but, text.len())]
+        );
+        assert_eq!(
+            clauses_of(&openers("contrast"), text),
+            [(0, but), (but, text.len())]
+        );
+        // With no comma, "there was" ends the conceded clause.
+        let text = "Whilst waits were long there was support for people waiting.";
+        let rules = rule_set(&[phrases_rule("C1", "concession", "", r#""whilst""#, "whilst")]);
+        let there = text.find(" there").unwrap() + 1;
+        assert_eq!(clauses_of(&rules, text), [(0, there), (there, text.len())]);
     }
 
     #[test]

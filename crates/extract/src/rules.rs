@@ -27,8 +27,12 @@ pub enum Signal {
     /// "Joint Strategic Needs Assessment", "staff told us"): hides the cue and theme
     /// matches inside it, and means nothing itself.
     Mask,
-    /// Splits a sentence into clauses that are judged apart ("but", "although").
+    /// Splits a sentence into clauses that are judged apart ("but", "however").
     Contrast,
+    /// Opens a clause that concedes a point ("although", "despite", "apart from"): the
+    /// sentence is cut where it opens, and the clause ends at the next comma (or at
+    /// "there was" when the comma is missing), so the main clause is judged apart.
+    Concession,
     /// Marks an explicit non-judgement (a figure "similar to" the average).
     Neutral,
     /// The sentence leans on the one before ("This ...", "For example, ...").

@@ -816,28 +816,37 @@ impl RuleSet {
                 Signal::Strength | Signal::Shortfall | Signal::Mixed | Signal::Neutral
             )
         };
-        let masked = |signal: Signal| judging(signal) || signal == Signal::Theme;
+        // What a longer match hides inside it: a mask hides cues, themes and negations
+        // ("people who did not have eligible needs" negates nothing after it); a cue hides
+        // cues; a negation hides cues and negations ("did not find any" is one negation,
+        // not the shortfall cue "did not").
+        let hides = |outer: Signal, inner: Signal| match outer {
+            Signal::Mask => judging(inner) || matches!(inner, Signal::Theme | Signal::Negation),
+            Signal::Negation => judging(inner) || inner == Signal::Negation,
+            outer => judging(outer) && judging(inner),
+        };
         // The spans that can hide others, in order of start (as the matches are).
         outers.clear();
         outers.extend(
             matches
                 .iter()
                 .map(|m| (m.start, m.end, self.rules[m.rule].signal))
-                .filter(|&(_, _, signal)| judging(signal) || signal == Signal::Mask),
+                .filter(|&(_, _, signal)| {
+                    judging(signal) || matches!(signal, Signal::Mask | Signal::Negation)
+                }),
         );
         matches.retain(|m| {
             let signal = self.rules[m.rule].signal;
             if judging(signal) && in_name(original, m.start, m.end) {
                 return false;
             }
-            !masked(signal)
-                || !outers
-                    .iter()
-                    .take_while(|&&(s, _, _)| s <= m.start)
-                    .any(|&(s, e, outer)| {
-                        let inside = m.end <= e && (e - s) > (m.end - m.start);
-                        inside && (outer == Signal::Mask || (judging(signal) && judging(outer)))
-                    })
+            !outers
+                .iter()
+                .take_while(|&&(s, _, _)| s <= m.start)
+                .any(|&(s, e, outer)| {
+                    let inside = m.end <= e && (e - s) > (m.end - m.start);
+                    inside && hides(outer, signal)
+                })
         });
         matches
     }
@@ -1527,6 +1536,35 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert!(tags.matches.iter().all(|m| !m.superseded));
+    }
+
+    #[test]
+    fn a_mask_hides_the_negation_inside_it_and_a_longer_negation_the_cue_inside_it() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "M1",
+                "mask",
+                "",
+                r#""who did not have eligible needs""#,
+                "who did not have eligible needs",
+            ),
+            phrases_rule("N1", "negation", "", r#""not", "did not find any""#, "not"),
+            phrases_rule("S1", "strength", "", r#""timely""#, "timely"),
+            phrases_rule("F1", "shortfall", "", r#""did not", "delays""#, "delays"),
+        ]);
+        // The mask's "not" does not reach "timely" in the main clause.
+        let tags = rules.tag(
+            "People who did not have eligible needs got timely advice.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Strength);
+        // "did not find any" is one negation: "did not" is not a shortfall cue of its own.
+        let tags = rules.tag(
+            "We did not find any evidence of delays.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Strength);
+        assert!(tags.matches.iter().all(|m| m.end - m.start != "did not".len()));
     }
 
     #[test]

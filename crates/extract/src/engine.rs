@@ -983,6 +983,16 @@ impl RuleSet {
                 shortfall[clause] += rule.weight;
             }
         }
+        // A mixed verdict ("feedback was mixed") makes its clause a tie, whatever other
+        // cues it holds ("mixed, with some finding it easy and others waiting").
+        for m in matches.iter() {
+            if self.rules[m.rule].signal == Signal::Mixed && !m.aim {
+                let clause = clause_of(m.start);
+                let top = strength[clause].max(shortfall[clause]);
+                strength[clause] = top;
+                shortfall[clause] = top;
+            }
+        }
         Judgement {
             strength,
             shortfall,
@@ -1633,6 +1643,24 @@ must_not_match = ["Nothing here."]
         let rules = rule_set(&[phrases_rule("C1", "concession", "", r#""whilst""#, "whilst")]);
         let there = text.find(" there").unwrap() + 1;
         assert_eq!(clauses_of(&rules, text), [(0, there), (there, text.len())]);
+    }
+
+    #[test]
+    fn a_mixed_verdict_makes_its_clause_mixed_whatever_else_it_holds() {
+        let rules = rule_set(&[
+            phrases_rule("M1", "mixed", "", r#""were mixed""#, "were mixed"),
+            phrases_rule("S1", "strength", "", r#""easy""#, "easy"),
+            phrases_rule("F1", "shortfall", "", r#""waiting", "delays""#, "delays"),
+        ]);
+        let text = "Experiences were mixed, some found it easy, others were waiting with delays.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.polarity, Polarity::Mixed);
+        // Without the verdict the larger side wins.
+        let tags = rules.tag(
+            "Some found it easy, others were waiting with delays.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 
     #[test]

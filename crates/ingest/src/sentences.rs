@@ -38,6 +38,15 @@ static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// The last of a run of figures ("conversations 1, 2 and 3."), not a list marker.
+static LAST_OF_FIGURES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d,?\s+(?:and|or)\s+\d{1,2}\.$").unwrap());
+
+/// Whether a piece ends with a list marker ([`LIST_MARKER`]) that is not the last of a run
+/// of figures ([`LAST_OF_FIGURES`]).
+fn ends_with_list_marker(piece: &str) -> bool {
+    LIST_MARKER.is_match(piece) && !LAST_OF_FIGURES.is_match(piece)
+}
 
 /// Whether a piece may end with an abbreviation ([`NEVER_FINAL`]), an initial
 /// ([`INITIAL`]) or a list marker ([`LIST_MARKER`]), tested before those regexes: each
@@ -113,7 +122,7 @@ fn sentences(text: &str, missed: bool) -> Vec<(usize, usize)> {
         let last = matched.char_indices().last().map_or(0, |(i, _)| i);
         let cut = m.start() + last;
         let before = tail(text[..cut].trim_end());
-        if !NEVER_FINAL.is_match(before) && !LIST_MARKER.is_match(before) {
+        if !NEVER_FINAL.is_match(before) && !ends_with_list_marker(before) {
             cuts.push(cut);
         }
     }
@@ -138,7 +147,7 @@ fn sentences(text: &str, missed: bool) -> Vec<(usize, usize)> {
                     || (INITIAL.is_match(piece)
                         && next_starts_name
                         && !ends_with_acronym_sentence(piece))
-                    || LIST_MARKER.is_match(piece)));
+                    || ends_with_list_marker(piece)));
         if !glue {
             kept.push(cut);
             piece_start = cut;
@@ -611,6 +620,21 @@ mod tests {
         assert_eq!(
             split("1. Staff were trained. 2. Waits fell."),
             ["1. Staff were trained.", "2. Waits fell."]
+        );
+    }
+
+    #[test]
+    fn the_last_of_a_run_of_figures_ends_a_sentence() {
+        assert_eq!(
+            split("Staff used conversations 1, 2 and 3. The model worked well."),
+            [
+                "Staff used conversations 1, 2 and 3.",
+                "The model worked well."
+            ]
+        );
+        assert_eq!(
+            split("Levels 1 or 2. Most staff had both."),
+            ["Levels 1 or 2.", "Most staff had both."]
         );
     }
 

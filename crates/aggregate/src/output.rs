@@ -336,6 +336,11 @@ impl<'a> JsonLines<'a> {
                     self.raw(key);
                 }
             }
+            if let Some(reading) = m.reading {
+                self.raw(b",\"reading\":\"");
+                self.raw(reading.as_str().as_bytes());
+                self.raw(b"\"");
+            }
             self.raw(b"}");
         }
         self.raw(b"]}\n");
@@ -888,6 +893,9 @@ mod tests {
                         if flag {
                             json[key] = true.into();
                         }
+                    }
+                    if let Some(reading) = m.reading {
+                        json["reading"] = reading.as_str().into();
                     }
                     json
                 })

@@ -326,13 +326,15 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, pag
             format!("{:?} at {}..{}", &text[m.start..m.end], m.start, m.end)
         };
         let note = if m.aim {
-            " (aim, not counted)"
+            " (aim, not counted)".to_string()
         } else if m.superseded {
-            " (its negation turns round a later cue of its kind; not counted)"
+            " (its negation turns round a later cue of its kind; not counted)".to_string()
         } else if m.negated {
-            " (negated)"
+            " (negated)".to_string()
+        } else if let Some(reading) = m.reading {
+            format!(" (against its comparator: {})", reading.as_str())
         } else {
-            ""
+            String::new()
         };
         println!(
             "  {:<6} {place}{note} [{:?}] {}",

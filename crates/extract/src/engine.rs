@@ -1,7 +1,7 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    parse_rules, prepare_pattern, read_rule_dir, Kind, Rule, RuleError, Scope, Signal,
+    parse_rules, prepare_pattern, read_rule_dir, Better, Kind, Rule, RuleError, Scope, Signal,
     PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
@@ -31,6 +31,9 @@ pub struct Match {
     pub superseded: bool,
     /// A theme given by the page the sentence is on, not by a span (start = end = 0).
     pub page: bool,
+    /// A figure beside its comparator (signal `figure`): how it reads, `Strength`,
+    /// `Shortfall` or `Neutral` (within the rule's margin).
+    pub reading: Option<Polarity>,
 }
 
 /// What is known around a sentence.
@@ -808,12 +811,17 @@ impl RuleSet {
                     aim: false,
                     superseded: false,
                     page: false,
+                    reading: None,
                 }),
         );
         let judging = |signal: Signal| {
             matches!(
                 signal,
-                Signal::Strength | Signal::Shortfall | Signal::Mixed | Signal::Neutral
+                Signal::Strength
+                    | Signal::Shortfall
+                    | Signal::Mixed
+                    | Signal::Neutral
+                    | Signal::Figure
             )
         };
         // What a longer match hides inside it: a mask hides cues, themes and negations
@@ -849,6 +857,46 @@ impl RuleSet {
                 })
         });
         matches
+    }
+
+    /// How a figure match reads against its comparator: the `value` and `comparator`
+    /// groups of the rule's pattern that matched there, as numbers (`None` when they do
+    /// not read as numbers).
+    fn read_figure(&self, text: &str, m: &Match) -> Option<Polarity> {
+        let rule = &self.rules[m.rule];
+        let number = |caps: &regex_automata::util::captures::Captures, group: &str| {
+            let span = caps.get_group_by_name(group)?;
+            text[span.start..span.end]
+                .replace(',', "")
+                .parse::<f32>()
+                .ok()
+        };
+        self.patterns
+            .iter()
+            .filter(|pattern| pattern.rule == m.rule)
+            .find_map(|pattern| {
+                let regex = pattern.regex();
+                let mut caps = regex.create_captures();
+                let input = Input::new(text)
+                    .range(m.start..m.end)
+                    .anchored(Anchored::Yes);
+                regex.search_captures(&input, &mut caps);
+                (caps.get_match()?.end() == m.end).then_some(())?;
+                Some((number(&caps, "value")?, number(&caps, "comparator")?))
+            })
+            .map(|(value, comparator)| {
+                let above = match rule.better {
+                    Better::Higher => value - comparator,
+                    Better::Lower => comparator - value,
+                };
+                if above.abs() <= rule.margin {
+                    Polarity::Neutral
+                } else if above > 0.0 {
+                    Polarity::Strength
+                } else {
+                    Polarity::Shortfall
+                }
+            })
     }
 
     /// Weigh the cues clause by clause, marking the matches that are negated or are aims.
@@ -952,6 +1000,16 @@ impl RuleSet {
                     }
                 }
                 Signal::Neutral => neutral += rule.weight,
+                Signal::Figure => {
+                    m.reading = self.read_figure(text, m);
+                    let clause = clause_of(m.start);
+                    match m.reading {
+                        Some(Polarity::Strength) => strength[clause] += rule.weight,
+                        Some(Polarity::Shortfall) => shortfall[clause] += rule.weight,
+                        Some(_) => neutral += rule.weight,
+                        None => {}
+                    }
+                }
                 Signal::Context if m.start <= 2 => context_at_start = true,
                 Signal::Reversal => reversal = true,
                 _ => {}
@@ -1050,6 +1108,7 @@ impl RuleSet {
                         aim: false,
                         superseded: false,
                         page: true,
+                        reading: None,
                     });
                 }
             }
@@ -1574,7 +1633,10 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert_eq!(tags.polarity, Polarity::Strength);
-        assert!(tags.matches.iter().all(|m| m.end - m.start != "did not".len()));
+        assert!(tags
+            .matches
+            .iter()
+            .all(|m| m.end - m.start != "did not".len()));
     }
 
     #[test]
@@ -1640,7 +1702,13 @@ must_not_match = ["Nothing here."]
         );
         // With no comma, "there was" ends the conceded clause.
         let text = "Whilst waits were long there was support for people waiting.";
-        let rules = rule_set(&[phrases_rule("C1", "concession", "", r#""whilst""#, "whilst")]);
+        let rules = rule_set(&[phrases_rule(
+            "C1",
+            "concession",
+            "",
+            r#""whilst""#,
+            "whilst",
+        )]);
         let there = text.find(" there").unwrap() + 1;
         assert_eq!(clauses_of(&rules, text), [(0, there), (there, text.len())]);
     }
@@ -1661,6 +1729,27 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    #[test]
+    fn a_figure_reads_against_its_comparator_beyond_the_margin() {
+        let figure_rule = |id: &str, better: &str| {
+            format!(
+                "id = \"{id}\"\nname = \"f\"\ndescription = \"d\"\nkind = \"regex\"\n\
+                 signal = \"figure\"\nbetter = \"{better}\"\nmargin = 1.0\n\
+                 patterns = ['(?<value>\\d+(?:\\.\\d+)?)% {id} \\(average (?<comparator>\\d+(?:\\.\\d+)?)%\\)']\n\
+                 must_match = [\"60% {id} (average 50%)\"]\n"
+            )
+        };
+        let rules = rule_set(&[figure_rule("up", "higher"), figure_rule("down", "lower")]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        assert_eq!(polarity("60% up (average 50%)."), Polarity::Strength);
+        assert_eq!(polarity("40% up (average 50%)."), Polarity::Shortfall);
+        assert_eq!(polarity("50.5% up (average 50%)."), Polarity::Neutral);
+        assert_eq!(polarity("60% down (average 50%)."), Polarity::Shortfall);
+        assert_eq!(polarity("40% down (average 50%)."), Polarity::Strength);
+        let tags = rules.tag("60% up (average 50%).", &Context::default());
+        assert_eq!(tags.matches[0].reading, Some(Polarity::Strength));
     }
 
     #[test]

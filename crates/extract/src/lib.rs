@@ -32,7 +32,9 @@ mod engine;
 mod rules;
 
 pub use engine::{Context, Match, RuleSet, Tags};
-pub use rules::{parse_rule, parse_rules, read_rule_dir, Kind, Rule, RuleError, Scope, Signal};
+pub use rules::{
+    parse_rule, parse_rules, read_rule_dir, Better, Kind, Rule, RuleError, Scope, Signal,
+};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 

@@ -35,6 +35,12 @@ pub enum Signal {
     Concession,
     /// Marks an explicit non-judgement (a figure "similar to" the average).
     Neutral,
+    /// A figure beside its comparator with no word that judges it ("65% (national average
+    /// 62%)"): the pattern's `value` and `comparator` groups are read as numbers, and a
+    /// figure more than the rule's `margin` on the `better` side of its comparator counts
+    /// as a strength cue, on the other side as a shortfall cue, within the margin as a
+    /// plain comparison (neutral).
+    Figure,
     /// The sentence leans on the one before ("This ...", "For example, ...").
     Context,
     /// The sentence says the one before does not hold ("However, this was not the case
@@ -55,6 +61,17 @@ pub enum Kind {
     /// Regular expressions, each tried where the phrases' automaton finds its anchors
     /// (literals every match starts with and ends with).
     Regex,
+}
+
+/// Which side of its comparator a figure is better on (signal = "figure").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    /// Higher is better (people satisfied, carers who found information easily).
+    #[default]
+    Higher,
+    /// Lower is better (admissions to care homes, delays).
+    Lower,
 }
 
 /// Where `unless` exceptions are looked for.
@@ -86,6 +103,10 @@ struct RuleFile {
     scope: Scope,
     #[serde(default)]
     counts_in_aims: bool,
+    #[serde(default)]
+    better: Option<Spanned<Better>>,
+    #[serde(default)]
+    margin: Option<Spanned<f32>>,
     #[serde(default)]
     pages: Vec<Spanned<String>>,
     #[serde(default)]
@@ -121,6 +142,10 @@ pub struct Rule {
     /// Whether the cue still counts after a goal signal ("to understand needs were under
     /// development": the unfinished-work cue is the main verb, not part of the aim).
     pub counts_in_aims: bool,
+    /// Figure rules: the side of the comparator that is better, and how far (in the
+    /// figures' own units) a figure must be from its comparator to count as a cue.
+    pub better: Better,
+    pub margin: f32,
     /// Theme rules: quality statement pages (slugs) on which every finding is about
     /// this theme ("safeguarding" on the Safeguarding page).
     pub pages: Vec<String>,
@@ -375,6 +400,48 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             ));
         }
     }
+    for key in [
+        raw.better.as_ref().map(Spanned::span),
+        raw.margin.as_ref().map(Spanned::span),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if raw.signal != Signal::Figure {
+            return Err(err(
+                key,
+                "`better` and `margin` are only for signal = \"figure\"".into(),
+            ));
+        }
+    }
+    let margin = raw.margin.as_ref().map_or(0.0, |m| *m.get_ref());
+    if !(margin.is_finite() && margin >= 0.0) {
+        return Err(err(
+            raw.margin.as_ref().map_or(0..0, Spanned::span),
+            "margin must be a number, 0 or more".into(),
+        ));
+    }
+    if raw.signal == Signal::Figure {
+        if raw.kind != Kind::Regex {
+            return Err(err(
+                0..0,
+                "signal = \"figure\" needs kind = \"regex\"".into(),
+            ));
+        }
+        // The figures are read from the pattern's named groups.
+        for pattern in &raw.patterns {
+            let regex = compile(pattern)?;
+            let names: Vec<&str> = regex.capture_names().flatten().collect();
+            for group in ["value", "comparator"] {
+                if !names.contains(&group) {
+                    return Err(err(
+                        pattern.span(),
+                        format!("a figure pattern needs a group named `{group}`: (?P<{group}>...)"),
+                    ));
+                }
+            }
+        }
+    }
     if raw.must_match.is_empty() {
         return Err(err(
             0..0,
@@ -395,6 +462,8 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         weight: raw.weight,
         scope: raw.scope,
         counts_in_aims: raw.counts_in_aims,
+        better: raw.better.map(Spanned::into_inner).unwrap_or_default(),
+        margin,
         pages: raw.pages.into_iter().map(Spanned::into_inner).collect(),
         pages_when_untagged: raw
             .pages_when_untagged
@@ -609,6 +678,37 @@ must_match = ["It was effective."]
         let e = parse_rule("t.toml", &source).unwrap_err();
         assert!(e.message.contains("unknown theme id \"weather\""), "{e}");
         assert_eq!(e.line, 7);
+    }
+
+    /// A figure rule with this pattern (raw TOML string content).
+    fn figure_rule(pattern: &str) -> String {
+        GOOD.replace("kind = \"phrases\"", "kind = \"regex\"")
+            .replace("signal = \"strength\"", "signal = \"figure\"\nmargin = 1.0")
+            .replace(
+                "phrases = [\"effective\"]",
+                &format!("patterns = ['{pattern}']"),
+            )
+    }
+
+    #[test]
+    fn a_figure_pattern_needs_its_value_and_comparator_groups() {
+        let good = figure_rule(r"(?<value>\d+)% \(average (?<comparator>\d+)%\)");
+        let rule = parse_rule("t.toml", &good).unwrap();
+        assert_eq!((rule.better, rule.margin), (Better::Higher, 1.0));
+        let e = parse_rule("t.toml", &figure_rule(r"(?<value>\d+)% \(average \d+%\)")).unwrap_err();
+        assert_eq!(e.line, 8, "{e}");
+        assert!(e.message.contains("`comparator`"), "{e}");
+    }
+
+    #[test]
+    fn better_and_margin_belong_to_figure_rules() {
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"strength\"\nbetter = \"lower\"",
+        );
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("only for signal = \"figure\""), "{e}");
     }
 
     #[test]

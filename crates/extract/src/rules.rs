@@ -264,6 +264,23 @@ pub(crate) fn compile_pattern(pattern: &str) -> Result<regex::Regex, regex::Erro
         .build()
 }
 
+/// The names of the capture groups in a parsed pattern.
+fn capture_names(hir: &regex_syntax::hir::Hir) -> Vec<String> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(capture) => {
+            let mut names: Vec<String> = capture.name.iter().map(|n| n.to_string()).collect();
+            names.extend(capture_names(&capture.sub));
+            names
+        }
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().flat_map(capture_names).collect()
+        }
+        HirKind::Repetition(repetition) => capture_names(&repetition.sub),
+        _ => Vec::new(),
+    }
+}
+
 fn line_of(source: &str, span: Range<usize>) -> usize {
     source[..span.start.min(source.len())].matches('\n').count() + 1
 }
@@ -428,12 +445,16 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
                 "signal = \"figure\" needs kind = \"regex\"".into(),
             ));
         }
-        // The figures are read from the pattern's named groups.
+        // The figures are read from the pattern's named groups (a syntax error is left
+        // to the rule set, which compiles every pattern and names its line).
         for pattern in &raw.patterns {
-            let regex = compile(pattern)?;
-            let names: Vec<&str> = regex.capture_names().flatten().collect();
+            let Ok(hir) = regex_syntax::Parser::new().parse(&prepare_pattern(pattern.get_ref()))
+            else {
+                continue;
+            };
+            let names = capture_names(&hir);
             for group in ["value", "comparator"] {
-                if !names.contains(&group) {
+                if !names.iter().any(|name| name == group) {
                     return Err(err(
                         pattern.span(),
                         format!("a figure pattern needs a group named `{group}`: (?P<{group}>...)"),

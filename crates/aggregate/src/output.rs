@@ -330,6 +330,7 @@ impl<'a> JsonLines<'a> {
                 (m.negated, &b",\"negated\":true"[..]),
                 (m.aim, b",\"aim\":true"),
                 (m.superseded, b",\"superseded\":true"),
+                (m.object, b",\"object\":true"),
                 (m.page, b",\"page\":true"),
             ] {
                 if flag {
@@ -888,6 +889,7 @@ mod tests {
                         (m.negated, "negated"),
                         (m.aim, "aim"),
                         (m.superseded, "superseded"),
+                        (m.object, "object"),
                         (m.page, "page"),
                     ] {
                         if flag {

@@ -329,6 +329,8 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, pag
             " (aim, not counted)".to_string()
         } else if m.superseded {
             " (its negation turns round a later cue of its kind; not counted)".to_string()
+        } else if m.object {
+            " (what the cue before it is about; not counted)".to_string()
         } else if m.negated {
             " (negated)".to_string()
         } else if let Some(reading) = m.reading {

@@ -31,6 +31,9 @@ pub struct Match {
     pub superseded: bool,
     /// A theme given by the page the sentence is on, not by a span (start = end = 0).
     pub page: bool,
+    /// A cue that is the object of a cue of the other kind before it ("the challenges" in
+    /// "understood the challenges"): what that cue is about, not counted.
+    pub object: bool,
     /// A figure beside its comparator (signal `figure`): how it reads, `Strength`,
     /// `Shortfall` or `Neutral` (within the rule's margin).
     pub reading: Option<Polarity>,
@@ -811,6 +814,7 @@ impl RuleSet {
                     aim: false,
                     superseded: false,
                     page: false,
+                    object: false,
                     reading: None,
                 }),
         );
@@ -1019,9 +1023,28 @@ impl RuleSet {
         // ("did not" before "have waiting lists", "lack of" before "delays") is
         // superseded: the cue turned round carries the meaning, and counting both would
         // judge "no delays" as mixed.
+        // A cue of the other kind right after one that takes an object ("understood the
+        // challenges", "insight into the barriers") is what that one is about.
+        for i in 0..matches.len() {
+            let m = &matches[i];
+            let signal = self.rules[m.rule].signal;
+            if m.aim || !matches!(signal, Signal::Strength | Signal::Shortfall) {
+                continue;
+            }
+            let object = matches[..i].iter().any(|o| {
+                let taker = &self.rules[o.rule];
+                taker.takes_object
+                    && !o.aim
+                    && taker.signal != signal
+                    && matches!(taker.signal, Signal::Strength | Signal::Shortfall)
+                    && o.end <= m.start
+                    && links_an_object(&text[o.end..m.start])
+            });
+            matches[i].object = object;
+        }
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
-            if m.aim || !matches!(rule.signal, Signal::Strength | Signal::Shortfall) {
+            if m.aim || m.object || !matches!(rule.signal, Signal::Strength | Signal::Shortfall) {
                 continue;
             }
             // Only where the two disagree: "did not" before "timely" both say shortfall.
@@ -1108,6 +1131,7 @@ impl RuleSet {
                         aim: false,
                         superseded: false,
                         page: true,
+                        object: false,
                         reading: None,
                     });
                 }
@@ -1247,6 +1271,59 @@ fn phrase_end(text: &str, start: usize, end: usize, prefix: bool) -> Option<usiz
     } else {
         end
     })
+}
+
+/// Words that may stand between a cue that takes an object and the object ("of the key",
+/// "into the"), besides the items of a list ("the risks and"): at most
+/// [`MAX_OBJECT_LINK_WORDS`] words in all.
+const OBJECT_LINK_WORDS: &[&str] = &[
+    "of",
+    "into",
+    "in",
+    "on",
+    "about",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "these",
+    "those",
+    "this",
+    "key",
+    "main",
+    "many",
+    "some",
+    "current",
+    "local",
+    "significant",
+    "specific",
+    "particular",
+    "potential",
+    "existing",
+    "emerging",
+    "ongoing",
+    "future",
+    "wider",
+    "and",
+    "or",
+];
+const MAX_OBJECT_LINK_WORDS: usize = 6;
+
+/// Whether the text between a cue that takes an object and a later cue links the two:
+/// [`OBJECT_LINK_WORDS`], and words listed with the object ("risks" in "the risks and",
+/// "risks," in "the risks, gaps and"); ", and" opens a new clause.
+fn links_an_object(between: &str) -> bool {
+    let words: Vec<&str> = between.split_whitespace().collect();
+    let and_or = |i: usize| words.get(i).is_some_and(|w| matches!(*w, "and" | "or"));
+    words.len() <= MAX_OBJECT_LINK_WORDS
+        && words
+            .iter()
+            .enumerate()
+            .all(|(i, word)| match word.strip_suffix(',') {
+                Some(_) => !and_or(i + 1),
+                None => OBJECT_LINK_WORDS.contains(word) || and_or(i + 1),
+            })
 }
 
 /// Anchored searches tried per pattern and sentence before searching the whole sentence.
@@ -1750,6 +1827,36 @@ must_not_match = ["Nothing here."]
         assert_eq!(polarity("40% down (average 50%)."), Polarity::Strength);
         let tags = rules.tag("60% up (average 50%).", &Context::default());
         assert_eq!(tags.matches[0].reading, Some(Polarity::Strength));
+    }
+
+    #[test]
+    fn a_cue_right_after_one_that_takes_an_object_is_what_it_is_about() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "S1",
+                "strength",
+                "takes_object = true\n",
+                r#""understood""#,
+                "understood",
+            ),
+            phrases_rule("F1", "shortfall", "", r#""gaps", "delays""#, "gaps"),
+        ]);
+        let tags = |text: &str| rules.tag(text, &Context::default());
+        for text in [
+            "Leaders understood the gaps in provision.",
+            "Leaders understood the risks, gaps and delays.",
+            "Leaders understood the main risks and delays.",
+        ] {
+            assert_eq!(tags(text).polarity, Polarity::Strength, "{text}");
+            assert!(tags(text).matches.iter().any(|m| m.object), "{text}");
+        }
+        // A new clause, or words that are not a link, end the object.
+        for text in [
+            "Leaders understood the risks, and delays were growing.",
+            "Leaders understood that there were gaps.",
+        ] {
+            assert!(tags(text).matches.iter().all(|m| !m.object), "{text}");
+        }
     }
 
     #[test]

@@ -104,6 +104,8 @@ struct RuleFile {
     #[serde(default)]
     counts_in_aims: bool,
     #[serde(default)]
+    takes_object: Option<Spanned<bool>>,
+    #[serde(default)]
     better: Option<Spanned<Better>>,
     #[serde(default)]
     margin: Option<Spanned<f32>>,
@@ -142,6 +144,9 @@ pub struct Rule {
     /// Whether the cue still counts after a goal signal ("to understand needs were under
     /// development": the unfinished-work cue is the main verb, not part of the aim).
     pub counts_in_aims: bool,
+    /// Whether a cue of the other kind right after it is its object, what it is about
+    /// ("understood the challenges", "insight into the barriers"), not a finding.
+    pub takes_object: bool,
     /// Figure rules: the side of the comparator that is better, and how far (in the
     /// figures' own units) a figure must be from its comparator to count as a cue.
     pub better: Better,
@@ -431,6 +436,14 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             ));
         }
     }
+    if let Some(key) = &raw.takes_object {
+        if !matches!(raw.signal, Signal::Strength | Signal::Shortfall) {
+            return Err(err(
+                key.span(),
+                "`takes_object` is only for signal = \"strength\" or \"shortfall\"".into(),
+            ));
+        }
+    }
     let margin = raw.margin.as_ref().map_or(0.0, |m| *m.get_ref());
     if !(margin.is_finite() && margin >= 0.0) {
         return Err(err(
@@ -483,6 +496,7 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         weight: raw.weight,
         scope: raw.scope,
         counts_in_aims: raw.counts_in_aims,
+        takes_object: raw.takes_object.is_some_and(|t| *t.get_ref()),
         better: raw.better.map(Spanned::into_inner).unwrap_or_default(),
         margin,
         pages: raw.pages.into_iter().map(Spanned::into_inner).collect(),
@@ -730,6 +744,22 @@ must_match = ["It was effective."]
         let e = parse_rule("t.toml", &source).unwrap_err();
         assert_eq!(e.line, 7, "{e}");
         assert!(e.message.contains("only for signal = \"figure\""), "{e}");
+    }
+
+    #[test]
+    fn takes_object_belongs_to_cues() {
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"contrast\"\ntakes_object = true",
+        );
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("takes_object"), "{e}");
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"strength\"\ntakes_object = true",
+        );
+        assert!(parse_rule("t.toml", &source).unwrap().takes_object);
     }
 
     #[test]

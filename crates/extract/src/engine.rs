@@ -181,31 +181,35 @@ impl SentenceScratch {
 }
 
 impl Pattern {
-    /// Prepare a pattern, refusing one whose automaton would pass the size limit (a
-    /// pathological pattern is an error at load, not a hang or a failure at its first
-    /// use). The whole regex, built on first use, has a limit eight times larger. Also
-    /// returns the pattern's anchors (see [`anchors`]).
-    fn new(rule: usize, source: String) -> Result<(Pattern, Anchors), String> {
-        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+    /// Parse a pattern: its syntax tree and its anchors (see [`anchors`]).
+    fn parse(source: &str) -> Result<(regex_syntax::hir::Hir, Anchors), String> {
         let hir = regex_syntax::Parser::new()
-            .parse(&source)
+            .parse(source)
             .map_err(|e| e.to_string())?;
+        let anchors = anchors(&hir);
+        Ok((hir, anchors))
+    }
+
+    /// Build a parsed pattern, refusing one whose automaton would pass the size limit (a
+    /// pathological pattern is an error at load, not a hang or a failure at its first
+    /// use). The whole regex, built on first use, has a limit eight times larger.
+    fn build(rule: usize, source: String, hir: &regex_syntax::hir::Hir) -> Result<Pattern, String> {
+        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
         let nfa = Compiler::new()
             .configure(
                 Config::new()
                     .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
                     .which_captures(WhichCaptures::None),
             )
-            .build_from_hir(&hir)
+            .build_from_hir(hir)
             .map_err(|e| e.to_string())?;
         let forward = hybrid::dfa::Builder::new().build_from_nfa(nfa).ok();
-        let pattern = Pattern {
+        Ok(Pattern {
             rule,
             source,
             forward,
             regex: OnceLock::new(),
-        };
-        Ok((pattern, anchors(&hir)))
+        })
     }
 
     fn regex(&self) -> &meta::Regex {
@@ -213,7 +217,7 @@ impl Pattern {
             meta::Builder::new()
                 .configure(meta::Config::new().nfa_size_limit(Some(PATTERN_SIZE_LIMIT * 8)))
                 .build(&self.source)
-                .expect("a pattern that passed Pattern::new compiles")
+                .expect("a pattern that passed Pattern::build compiles")
         })
     }
 
@@ -378,10 +382,11 @@ impl RuleSet {
     }
 
     fn compile(rules: Vec<Rule>, fingerprint: String) -> Result<RuleSet, RuleError> {
+        use rayon::prelude::*;
         // Each literal once: rules share phrases, and patterns share anchors with them.
         let mut literals = LiteralTable::default();
-        let mut patterns = Vec::new();
-        let mut pattern_anchors = Vec::new();
+        // (rule, prepared pattern) of every pattern, in rule order.
+        let mut sources = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             match rule.kind {
                 Kind::Phrases => {
@@ -408,23 +413,29 @@ impl RuleSet {
                 }
                 Kind::Regex => {
                     for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
-                        let (compiled, anchors) = Pattern::new(index, prepare_pattern(pattern))
-                            .map_err(|e| RuleError {
-                                file: rule.file.clone(),
-                                line,
-                                message: format!("bad regex {pattern:?}: {e}"),
-                            })?;
-                        patterns.push(compiled);
-                        pattern_anchors.push(anchors);
+                        sources.push((index, pattern, line, prepare_pattern(pattern)));
                     }
                 }
             }
         }
+        let bad_regex = |rule: usize, pattern: &str, line: usize, e: String| RuleError {
+            file: rules[rule].file.clone(),
+            line,
+            message: format!("bad regex {pattern:?}: {e}"),
+        };
+        // Patterns are parsed (for their anchors, which join the literals), then the
+        // literal automaton and the patterns' automata are built at once.
+        let parsed = sources
+            .par_iter()
+            .map(|(rule, pattern, line, source)| {
+                Pattern::parse(source).map_err(|e| bad_regex(*rule, pattern, *line, e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         // A pattern whose matches all contain one of a few literals is searched only in
         // sentences where the automaton finds one of them.
         let mut anchored_ends = Vec::new();
         let mut searched_whole = Vec::new();
-        for (index, (prefixes, suffixes)) in pattern_anchors.into_iter().enumerate() {
+        for (index, (_, (prefixes, suffixes))) in parsed.iter().enumerate() {
             let ends = Ends {
                 start: prefixes.is_some(),
                 end: suffixes.is_some(),
@@ -434,9 +445,9 @@ impl RuleSet {
             }
             anchored_ends.push(ends);
             for (literals_of_end, end) in [(prefixes, End::Start), (suffixes, End::End)] {
-                for literal in literals_of_end.into_iter().flatten() {
+                for literal in literals_of_end.iter().flatten() {
                     literals.add(
-                        literal,
+                        literal.clone(),
                         Meaning::Anchor {
                             pattern: index,
                             end,
@@ -449,13 +460,25 @@ impl RuleSet {
         // aho-corasick crate's NFA took 1.5 times the instructions of this double array;
         // its DFA, 20 MB of table, did not stay in cache.)
         let (spans, meanings) = literals.meanings();
-        let literals = DoubleArrayAhoCorasick::new(&literals.strings)
-            .map(LiteralAutomaton)
-            .map_err(|e| RuleError {
-                file: "<rules>".into(),
-                line: 1,
-                message: format!("cannot build the literal automaton: {e}"),
-            })?;
+        let (automaton, patterns) = rayon::join(
+            || DoubleArrayAhoCorasick::new(&literals.strings),
+            || {
+                sources
+                    .into_par_iter()
+                    .zip(&parsed)
+                    .map(|((rule, pattern, line, source), (hir, _))| {
+                        Pattern::build(rule, source, hir)
+                            .map_err(|e| bad_regex(rule, pattern, line, e))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            },
+        );
+        let patterns = patterns?;
+        let literals = automaton.map(LiteralAutomaton).map_err(|e| RuleError {
+            file: "<rules>".into(),
+            line: 1,
+            message: format!("cannot build the literal automaton: {e}"),
+        })?;
         let page_themes = page_themes(&rules);
         let theme_of = rules
             .iter()

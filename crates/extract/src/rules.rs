@@ -528,10 +528,17 @@ pub fn parse_rules<'a>(
     files: impl IntoIterator<Item = (String, &'a str)>,
     retired: &[&str],
 ) -> Result<Vec<Rule>, RuleError> {
+    use rayon::prelude::*;
+    let files: Vec<(String, &str)> = files.into_iter().collect();
+    // Files parse on every thread; their errors are reported in file order.
+    let parsed: Vec<Result<Rule, RuleError>> = files
+        .par_iter()
+        .map(|(file, source)| parse_rule(file, source))
+        .collect();
     let mut rules: Vec<Rule> = Vec::new();
     let mut ids: HashMap<String, String> = HashMap::new();
-    for (file, source) in files {
-        let rule = parse_rule(&file, source)?;
+    for ((file, source), rule) in files.into_iter().zip(parsed) {
+        let rule = rule?;
         let id_line = source
             .lines()
             .position(|l| l.trim_start().starts_with("id"))

@@ -335,15 +335,20 @@ fn in_name(original: &str, start: usize, end: usize) -> bool {
     if !capitalised(&original[start..]) || before.trim().is_empty() {
         return false;
     }
-    let mut words_before = before.split(' ').rev().skip(1);
+    // A name may join its words with "and", "of" or "for" ("Safe and Well").
+    let joins = |word: &str| matches!(word, "and" | "&" | "of" | "for");
+    let mut words_before = before.split(' ').rev().skip(1).peekable();
+    if words_before.peek().is_some_and(|w| joins(w)) {
+        words_before.next();
+    }
     let previous = words_before.next().unwrap_or("");
     // ...and so is the word before it when that word opens the sentence.
     let previous_named = capitalised(previous) && words_before.any(|w| !w.is_empty());
-    let next = original[end..]
-        .trim_start_matches(' ')
-        .split(' ')
-        .next()
-        .unwrap_or("");
+    let mut words_after = original[end..].trim_start_matches(' ').split(' ');
+    let next = match words_after.next() {
+        Some(word) if joins(word) => words_after.next().unwrap_or(""),
+        word => word.unwrap_or(""),
+    };
     previous_named || capitalised(next)
 }
 
@@ -1926,6 +1931,9 @@ must_not_match = ["Nothing here."]
             in_name(sentence, start, start + word.len())
         };
         assert!(at("The Good Lives team was set up.", "Good"));
+        assert!(at("It funded Safe and Well visits.", "Safe"));
+        assert!(at("It funded Safe and Well visits.", "Well"));
+        assert!(!at("Staff were Safe and happy.", "Safe"));
         assert!(at("The Safe Haven offered a place to go.", "Safe"));
         assert!(at("Staff at Good Hope Hospital said so.", "Good"));
         // Capitals that open the sentence, and ratings among lowercase words, are not names.

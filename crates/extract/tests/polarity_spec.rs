@@ -180,6 +180,20 @@ fn illustrations_take_the_judgement_they_illustrate() {
         polarity("This included people living alone."),
         Polarity::Neutral
     );
+    // A list of what an offer included describes it: it takes nothing from before.
+    let offer = rules.tag(
+        "There was a good range of support for people to stay well.",
+        &Context::default(),
+    );
+    assert_eq!(offer.polarity, Polarity::Strength);
+    let listed = rules.tag(
+        "These included courses on cooking and languages.",
+        &Context {
+            previous: Some(&offer),
+            page: None,
+        },
+    );
+    assert_eq!(listed.polarity, Polarity::Neutral);
 }
 
 #[test]

@@ -210,6 +210,12 @@ pub(crate) fn prepare_pattern(pattern: &str) -> String {
                 out.push(']');
                 continue;
             }
+            // A named group's "(?P<" keeps its capital P (lowercased, it is no syntax).
+            '(' if class_depth == 0 && chars.clone().take(3).eq("?P<".chars()) => {
+                out.push_str("(?P<");
+                chars.nth(2);
+                continue;
+            }
             _ => {
                 out.push(c.to_ascii_lowercase());
                 continue;
@@ -470,7 +476,7 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
                 if !names.iter().any(|name| name == group) {
                     return Err(err(
                         pattern.span(),
-                        format!("a figure pattern needs a group named `{group}`: (?P<{group}>...)"),
+                        format!("a figure pattern needs a group named `{group}`: (?<{group}>...)"),
                     ));
                 }
             }
@@ -617,6 +623,7 @@ mod tests {
             r"[[:word:]’'-]+[^[:digit:].][]a][[:^space:]]"
         );
         assert_eq!(prepare_pattern(r"\p{Lu}\."), r"\p{Lu}\.");
+        assert_eq!(prepare_pattern(r"(?P<Value>\d)"), r"(?P<value>[[:digit:]])");
         // What the rules mean on ASCII text is unchanged.
         for (pattern, text, expected) in [
             (r"\bwait\w*", "people waited", true),

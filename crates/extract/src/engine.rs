@@ -400,10 +400,14 @@ impl RuleSet {
                             Some(body) => (body, true),
                             None => (phrase.as_str(), false),
                         };
-                        // Match straight and curly apostrophes alike.
+                        // "did not" also matches "didn't"; straight and curly apostrophes
+                        // alike.
                         let mut variants = vec![body.to_string()];
-                        if body.contains('\'') {
-                            variants.push(body.replace('\'', "’"));
+                        variants.extend(contracted(body));
+                        for i in 0..variants.len() {
+                            if variants[i].contains('\'') {
+                                variants.push(variants[i].replace('\'', "’"));
+                            }
                         }
                         for variant in variants {
                             literals.add(
@@ -1284,10 +1288,60 @@ impl LiteralTable {
     }
 }
 
+/// Auxiliaries that take "n't" ("did not" is "didn't"), and their contracted forms.
+const CONTRACTIONS: &[(&str, &str)] = &[
+    ("did", "didn't"),
+    ("do", "don't"),
+    ("does", "doesn't"),
+    ("was", "wasn't"),
+    ("were", "weren't"),
+    ("is", "isn't"),
+    ("are", "aren't"),
+    ("had", "hadn't"),
+    ("has", "hasn't"),
+    ("have", "haven't"),
+    ("could", "couldn't"),
+    ("would", "wouldn't"),
+    ("should", "shouldn't"),
+    ("can", "can't"),
+    ("will", "won't"),
+];
+
+/// The contracted form of a phrase with "not" in it, if it has one: "did not always" is
+/// also "didn't always", and "not always" also "n't always" (which follows any
+/// auxiliary: "weren't always"); "cannot" is also "can't".
+fn contracted(phrase: &str) -> Option<String> {
+    if phrase == "cannot" || phrase.starts_with("cannot ") {
+        return Some(phrase.replacen("cannot", "can't", 1));
+    }
+    let words: Vec<&str> = phrase.split(' ').collect();
+    let not = words.iter().position(|w| *w == "not")?;
+    let rest = &words[not + 1..];
+    let head = match not {
+        0 => "n't".to_string(),
+        _ => {
+            let (_, short) = CONTRACTIONS
+                .iter()
+                .find(|(aux, _)| *aux == words[not - 1])?;
+            [&words[..not - 1], &[*short]].concat().join(" ")
+        }
+    };
+    Some(
+        [head.as_str()]
+            .iter()
+            .chain(rest)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 /// Where a phrase found at `start..end` ends as a whole-word match (a prefix phrase runs
 /// to the end of its word), or `None` when a letter or digit touches it.
 fn phrase_end(text: &str, start: usize, end: usize, prefix: bool) -> Option<usize> {
-    let before_ok = !text[..start].chars().next_back().is_some_and(is_word_char);
+    // "n't" ends the word it follows ("weren't").
+    let clitic = text[start..].starts_with("n't") || text[start..].starts_with("n’t");
+    let before_ok = clitic || !text[..start].chars().next_back().is_some_and(is_word_char);
     let after_ok = prefix || !text[end..].chars().next().is_some_and(is_word_char);
     if !(before_ok && after_ok) {
         return None;
@@ -1884,6 +1938,41 @@ must_not_match = ["Nothing here."]
             "Leaders understood that there were gaps.",
         ] {
             assert!(tags(text).matches.iter().all(|m| !m.object), "{text}");
+        }
+    }
+
+    #[test]
+    fn phrases_with_not_match_their_contractions() {
+        use super::contracted;
+        assert_eq!(
+            contracted("did not always").as_deref(),
+            Some("didn't always")
+        );
+        assert_eq!(contracted("not always").as_deref(), Some("n't always"));
+        assert_eq!(contracted("will not").as_deref(), Some("won't"));
+        assert_eq!(contracted("cannot").as_deref(), Some("can't"));
+        assert_eq!(contracted("went not"), None);
+        assert_eq!(contracted("timely"), None);
+        let rules = rule_set(&[
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""not always", "did not know""#,
+                "x",
+            ),
+            phrases_rule("N1", "negation", "", r#""not""#, "not"),
+            phrases_rule("S1", "strength", "", r#""responsive""#, "responsive"),
+        ]);
+        for text in [
+            "Staff weren't always responsive.",
+            "Staff weren’t always responsive.",
+            "People didn't know who to call.",
+            "Staff were not responsive.",
+            "Staff weren't responsive.",
+        ] {
+            let tags = rules.tag(text, &Context::default());
+            assert_eq!(tags.polarity, Polarity::Shortfall, "{text}");
         }
     }
 

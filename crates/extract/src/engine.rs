@@ -400,10 +400,15 @@ impl RuleSet {
                             Some(body) => (body, true),
                             None => (phrase.as_str(), false),
                         };
-                        // "did not" also matches "didn't"; straight and curly apostrophes
-                        // alike.
+                        // "did not" also matches "didn't", "person-centred" also "person
+                        // centred"; straight and curly apostrophes alike.
                         let mut variants = vec![body.to_string()];
                         variants.extend(contracted(body));
+                        for i in 0..variants.len() {
+                            if variants[i].contains('-') {
+                                variants.push(variants[i].replace('-', " "));
+                            }
+                        }
                         for i in 0..variants.len() {
                             if variants[i].contains('\'') {
                                 variants.push(variants[i].replace('\'', "’"));
@@ -1942,7 +1947,7 @@ must_not_match = ["Nothing here."]
     }
 
     #[test]
-    fn phrases_with_not_match_their_contractions() {
+    fn phrases_match_their_contractions_and_unhyphenated_forms() {
         use super::contracted;
         assert_eq!(
             contracted("did not always").as_deref(),
@@ -1964,6 +1969,15 @@ must_not_match = ["Nothing here."]
             phrases_rule("N1", "negation", "", r#""not""#, "not"),
             phrases_rule("S1", "strength", "", r#""responsive""#, "responsive"),
         ]);
+        let rules_with_hyphen = rule_set(&[phrases_rule(
+            "S1",
+            "strength",
+            "",
+            r#""person-centred""#,
+            "person-centred",
+        )]);
+        let tags = rules_with_hyphen.tag("Plans were person centred.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Strength);
         for text in [
             "Staff weren't always responsive.",
             "Staff weren’t always responsive.",

@@ -1068,15 +1068,20 @@ impl RuleSet {
             if m.aim || !matches!(signal, Signal::Strength | Signal::Shortfall) {
                 continue;
             }
-            let object = matches[..i].iter().any(|o| {
-                let taker = &self.rules[o.rule];
-                taker.takes_object
-                    && !o.aim
-                    && taker.signal != signal
-                    && matches!(taker.signal, Signal::Strength | Signal::Shortfall)
-                    && o.end <= m.start
-                    && links_an_object(&text[o.end..m.start])
-            });
+            // Matches are in order of start; an object is a few words after its taker.
+            let object = matches[..i]
+                .iter()
+                .rev()
+                .take_while(|o| m.start.saturating_sub(o.start) <= OBJECT_REACH_BYTES)
+                .any(|o| {
+                    let taker = &self.rules[o.rule];
+                    taker.takes_object
+                        && !o.aim
+                        && taker.signal != signal
+                        && matches!(taker.signal, Signal::Strength | Signal::Shortfall)
+                        && o.end <= m.start
+                        && links_an_object(&text[o.end..m.start])
+                });
             matches[i].object = object;
         }
         for m in matches.iter_mut() {
@@ -1396,6 +1401,8 @@ const OBJECT_LINK_WORDS: &[&str] = &[
     "or",
 ];
 const MAX_OBJECT_LINK_WORDS: usize = 6;
+/// How far (in bytes, from start to start) a cue that takes an object looks for it.
+const OBJECT_REACH_BYTES: usize = 160;
 
 /// Whether the text between a cue that takes an object and a later cue links the two:
 /// [`OBJECT_LINK_WORDS`], and words listed with the object ("risks" in "the risks and",

@@ -400,21 +400,7 @@ impl RuleSet {
                             Some(body) => (body, true),
                             None => (phrase.as_str(), false),
                         };
-                        // "did not" also matches "didn't", "person-centred" also "person
-                        // centred"; straight and curly apostrophes alike.
-                        let mut variants = vec![body.to_string()];
-                        variants.extend(contracted(body));
-                        for i in 0..variants.len() {
-                            if variants[i].contains('-') {
-                                variants.push(variants[i].replace('-', " "));
-                            }
-                        }
-                        for i in 0..variants.len() {
-                            if variants[i].contains('\'') {
-                                variants.push(variants[i].replace('\'', "’"));
-                            }
-                        }
-                        for variant in variants {
+                        for variant in phrase_variants(body) {
                             literals.add(
                                 variant.into_bytes(),
                                 Meaning::Phrase {
@@ -1324,26 +1310,33 @@ fn contracted(phrase: &str) -> Option<String> {
     if phrase == "cannot" || phrase.starts_with("cannot ") {
         return Some(phrase.replacen("cannot", "can't", 1));
     }
-    let words: Vec<&str> = phrase.split(' ').collect();
+    let mut words: Vec<&str> = phrase.split(' ').collect();
     let not = words.iter().position(|w| *w == "not")?;
-    let rest = &words[not + 1..];
-    let head = match not {
-        0 => "n't".to_string(),
-        _ => {
-            let (_, short) = CONTRACTIONS
-                .iter()
-                .find(|(aux, _)| *aux == words[not - 1])?;
-            [&words[..not - 1], &[*short]].concat().join(" ")
-        }
-    };
-    Some(
-        [head.as_str()]
+    if not == 0 {
+        words[0] = "n't";
+    } else {
+        let (_, short) = CONTRACTIONS
             .iter()
-            .chain(rest)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+            .find(|(aux, _)| *aux == words[not - 1])?;
+        words[not - 1] = short;
+        words.remove(not);
+    }
+    Some(words.join(" "))
+}
+
+/// The forms a phrase is matched in: itself, its contraction ([`contracted`]), with
+/// spaces for hyphens ("person centred"), and with curly apostrophes for straight ones.
+fn phrase_variants(body: &str) -> Vec<String> {
+    let mut variants = vec![body.to_string()];
+    variants.extend(contracted(body));
+    for (from, to) in [('-', " "), ('\'', "’")] {
+        for i in 0..variants.len() {
+            if variants[i].contains(from) {
+                variants.push(variants[i].replace(from, to));
+            }
+        }
+    }
+    variants
 }
 
 /// Where a phrase found at `start..end` ends as a whole-word match (a prefix phrase runs
@@ -1965,6 +1958,10 @@ must_not_match = ["Nothing here."]
         assert_eq!(contracted("cannot").as_deref(), Some("can't"));
         assert_eq!(contracted("went not"), None);
         assert_eq!(contracted("timely"), None);
+        assert_eq!(
+            super::phrase_variants("didn't-stop"),
+            ["didn't-stop", "didn't stop", "didn’t-stop", "didn’t stop"]
+        );
         let rules = rule_set(&[
             phrases_rule(
                 "F1",

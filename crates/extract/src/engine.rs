@@ -141,6 +141,8 @@ struct SentenceScratch {
 struct Negation {
     start: usize,
     end: usize,
+    /// How many words after it the first cue it turns round may be (its rule's `reach`).
+    reach: usize,
     /// The end and kind of the last cue it turned round.
     last_turned: Option<(usize, Signal)>,
     /// Whether a cue holding it ("did not", "lack of") is superseded by the first cue it
@@ -312,8 +314,9 @@ const MAX_MATCHES: usize = 1_000;
 /// A cue holding a negation ("did not", "lack of") is superseded by a cue the negation
 /// turns round at most this many words after it.
 const SUPERSEDING_REACH_WORDS: usize = 2;
-/// A negation reaches at most four words, and never further than this many bytes.
-const NEGATION_REACH_BYTES: usize = 64;
+/// A negation reaches at most its rule's `reach` in words, and never further than this
+/// many bytes per word.
+const NEGATION_REACH_BYTES_PER_WORD: usize = 16;
 
 /// Where a concession's clause ends: the next comma, or "there was" when the comma is
 /// missing ("whilst waits were long there was support").
@@ -955,12 +958,18 @@ impl RuleSet {
                 .map(|m| (m.start, m.end))
         };
         negations.clear();
-        negations.extend(spans_of(Signal::Negation).map(|(start, end)| Negation {
-            start,
-            end,
-            last_turned: None,
-            supersedes: false,
-        }));
+        negations.extend(
+            matches
+                .iter()
+                .filter(|m| self.rules[m.rule].signal == Signal::Negation)
+                .map(|m| Negation {
+                    start: m.start,
+                    end: m.end,
+                    reach: self.rules[m.rule].reach,
+                    last_turned: None,
+                    supersedes: false,
+                }),
+        );
         // Each goal's aim runs to the next clause boundary (AIM_END) after it, looked for
         // only when a cue follows the goal in its clause.
         goals.clear();
@@ -1007,8 +1016,8 @@ impl RuleSet {
                             && n.end <= m.start
                             && match n.last_turned {
                                 None => {
-                                    m.start - n.end <= NEGATION_REACH_BYTES
-                                        && words_between(n.end) <= 4
+                                    m.start - n.end <= n.reach * NEGATION_REACH_BYTES_PER_WORD
+                                        && words_between(n.end) <= n.reach
                                 }
                                 Some((end, signal)) => {
                                     signal == rule.signal

@@ -106,6 +106,8 @@ struct RuleFile {
     #[serde(default)]
     takes_object: Option<Spanned<bool>>,
     #[serde(default)]
+    reach: Option<Spanned<usize>>,
+    #[serde(default)]
     better: Option<Spanned<Better>>,
     #[serde(default)]
     margin: Option<Spanned<f32>>,
@@ -124,6 +126,11 @@ struct RuleFile {
     #[serde(default)]
     must_not_match: Vec<String>,
 }
+
+/// How many words a negation reaches unless its rule says (`reach`).
+pub const DEFAULT_NEGATION_REACH: usize = 4;
+/// The longest `reach` a negation rule may have.
+pub const MAX_NEGATION_REACH: usize = 12;
 
 fn default_weight() -> f32 {
     1.0
@@ -147,6 +154,9 @@ pub struct Rule {
     /// Whether a cue of the other kind right after it is its object, what it is about
     /// ("understood the challenges", "insight into the barriers"), not a finding.
     pub takes_object: bool,
+    /// Negation rules: how many words after it a negation reaches for the cue it turns
+    /// round ("none of the people we spoke with raised concerns" needs more than "not").
+    pub reach: usize,
     /// Figure rules: the side of the comparator that is better, and how far (in the
     /// figures' own units) a figure must be from its comparator to count as a cue.
     pub better: Better,
@@ -450,6 +460,20 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             ));
         }
     }
+    if let Some(key) = &raw.reach {
+        if raw.signal != Signal::Negation {
+            return Err(err(
+                key.span(),
+                "`reach` is only for signal = \"negation\"".into(),
+            ));
+        }
+        if !(1..=MAX_NEGATION_REACH).contains(key.get_ref()) {
+            return Err(err(
+                key.span(),
+                format!("reach must be a number of words from 1 to {MAX_NEGATION_REACH}"),
+            ));
+        }
+    }
     let margin = raw.margin.as_ref().map_or(0.0, |m| *m.get_ref());
     if !(margin.is_finite() && margin >= 0.0) {
         return Err(err(
@@ -503,6 +527,9 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         scope: raw.scope,
         counts_in_aims: raw.counts_in_aims,
         takes_object: raw.takes_object.is_some_and(|t| *t.get_ref()),
+        reach: raw
+            .reach
+            .map_or(DEFAULT_NEGATION_REACH, Spanned::into_inner),
         better: raw.better.map(Spanned::into_inner).unwrap_or_default(),
         margin,
         pages: raw.pages.into_iter().map(Spanned::into_inner).collect(),
@@ -758,6 +785,29 @@ must_match = ["It was effective."]
         let e = parse_rule("t.toml", &source).unwrap_err();
         assert_eq!(e.line, 7, "{e}");
         assert!(e.message.contains("only for signal = \"figure\""), "{e}");
+    }
+
+    #[test]
+    fn reach_belongs_to_negations_and_is_a_few_words() {
+        let negation = |reach: &str| {
+            GOOD.replace(
+                "signal = \"strength\"",
+                &format!("signal = \"negation\"\nreach = {reach}"),
+            )
+        };
+        assert_eq!(parse_rule("t.toml", &negation("10")).unwrap().reach, 10);
+        assert_eq!(
+            parse_rule("t.toml", &GOOD).unwrap().reach,
+            DEFAULT_NEGATION_REACH
+        );
+        for reach in ["0", "13"] {
+            let e = parse_rule("t.toml", &negation(reach)).unwrap_err();
+            assert_eq!(e.line, 7, "{e}");
+            assert!(e.message.contains("from 1 to 12"), "{e}");
+        }
+        let source = GOOD.replace("signal = \"strength\"", "signal = \"strength\"\nreach = 6");
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert!(e.message.contains("only for signal = \"negation\""), "{e}");
     }
 
     #[test]

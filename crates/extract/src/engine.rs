@@ -854,12 +854,15 @@ impl RuleSet {
                     | Signal::Figure
             )
         };
-        // What a longer match hides inside it: a mask hides cues, themes and negations
-        // ("people who did not have eligible needs" negates nothing after it); a cue hides
+        // What a longer match hides inside it: a mask hides cues, themes, negations and
+        // goals ("people who did not have eligible needs" negates nothing after it; "as
+        // much contact as they would like" is no aim); a cue hides
         // cues; a negation hides cues and negations ("did not find any" is one negation,
         // not the shortfall cue "did not").
         let hides = |outer: Signal, inner: Signal| match outer {
-            Signal::Mask => judging(inner) || matches!(inner, Signal::Theme | Signal::Negation),
+            Signal::Mask => {
+                judging(inner) || matches!(inner, Signal::Theme | Signal::Negation | Signal::Goal)
+            }
             Signal::Negation => judging(inner) || inner == Signal::Negation,
             outer => judging(outer) && judging(inner),
         };
@@ -1810,6 +1813,31 @@ must_not_match = ["Nothing here."]
             .matches
             .iter()
             .all(|m| m.end - m.start != "did not".len()));
+    }
+
+    #[test]
+    fn a_mask_hides_the_goal_inside_it() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "M1",
+                "mask",
+                "",
+                r#""as they would like""#,
+                "as they would like",
+            ),
+            phrases_rule("G1", "goal", "", r#""would""#, "would"),
+            phrases_rule("S1", "strength", "", r#""higher than""#, "higher than"),
+        ]);
+        // "would" in "as they would like" is no aim: the comparison after it is a finding.
+        let text = "People had as much contact as they would like, higher than average.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.polarity, Polarity::Strength);
+        // The same goal outside the mask still makes an aim of what follows it.
+        let tags = rules.tag(
+            "Leaders would make it higher than average.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Neutral);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Rule files: strict loading and validation.
 
 use crate::{EvidenceSource, THEMES};
-use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 use toml::Spanned;
 
 /// What a rule's matches mean to the tagger.
@@ -171,7 +171,7 @@ pub struct Rule {
     pub patterns: Vec<String>,
     /// The line of each pattern in its file.
     pub pattern_lines: Vec<usize>,
-    pub unless: Vec<Regex>,
+    pub unless: Vec<Unless>,
     pub must_match: Vec<String>,
     pub must_not_match: Vec<String>,
     /// The file it came from.
@@ -276,13 +276,49 @@ pub(crate) fn prepare_pattern(pattern: &str) -> String {
 /// The compiled size one pattern may take (bytes).
 pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-/// Compile a rule pattern (see [`prepare_pattern`]) with size limits, so a pathological
-/// pattern is an error, not a hang.
-pub(crate) fn compile_pattern(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::RegexBuilder::new(&prepare_pattern(pattern))
-        .size_limit(PATTERN_SIZE_LIMIT)
-        .dfa_size_limit(4 << 20)
-        .build()
+/// An `unless` exception of a rule: checked at load (its syntax, and the size of its
+/// automaton, so a pathological pattern is an error there, not a hang), compiled the first
+/// time a sentence needs it.
+#[derive(Debug, Clone)]
+pub struct Unless {
+    source: String,
+    regex: OnceLock<regex::Regex>,
+}
+
+impl Unless {
+    /// Check a pattern (see [`prepare_pattern`]) for use as an exception.
+    fn new(pattern: &str) -> Result<Unless, String> {
+        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+        let source = prepare_pattern(pattern);
+        let hir = regex_syntax::Parser::new()
+            .parse(&source)
+            .map_err(|e| e.to_string())?;
+        Compiler::new()
+            .configure(
+                Config::new()
+                    .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+                    .which_captures(WhichCaptures::None),
+            )
+            .build_from_hir(&hir)
+            .map_err(|e| e.to_string())?;
+        Ok(Unless {
+            source,
+            regex: OnceLock::new(),
+        })
+    }
+
+    /// Whether the exception holds somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.source)
+                    .size_limit(PATTERN_SIZE_LIMIT * 8)
+                    .dfa_size_limit(4 << 20)
+                    .build()
+                    .expect("an exception that passed Unless::new compiles")
+            })
+            .is_match(text)
+    }
 }
 
 /// The names of the capture groups in a parsed pattern.
@@ -380,16 +416,15 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             ));
         }
     }
-    let compile = |p: &Spanned<String>| {
-        compile_pattern(p.get_ref())
-            .map_err(|e| err(p.span(), format!("bad regex {:?}: {e}", p.get_ref())))
-    };
     // Patterns are checked and compiled once, with a size limit, by the rule set (its
     // errors name this file and the pattern's line too).
     let unless = raw
         .unless
         .iter()
-        .map(compile)
+        .map(|p| {
+            Unless::new(p.get_ref())
+                .map_err(|e| err(p.span(), format!("bad regex {:?}: {e}", p.get_ref())))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let theme = match (&raw.signal, &raw.theme) {
         (Signal::Theme, None) => return Err(err(0..0, "signal = \"theme\" needs `theme`".into())),
@@ -725,6 +760,33 @@ must_match = ["It was effective."]
     }
 
     #[test]
+    fn a_bad_or_pathological_exception_is_refused_at_load_with_its_line() {
+        for (unless, problem) in [
+            ("(a{1000}){1000}", "exceeded limit"),
+            ("(unclosed", "unclosed"),
+        ] {
+            let source = GOOD.replace(
+                "phrases = [\"effective\"]",
+                &format!("phrases = [\"effective\"]\nunless = [\n    \"x\",\n    \"{unless}\",\n]"),
+            );
+            let e = parse_rule("t.toml", &source).unwrap_err();
+            assert_eq!(e.line, 10, "{e}");
+            assert!(
+                e.message.contains("bad regex") && e.message.contains(problem),
+                "{e}"
+            );
+        }
+        // A good one is compiled when first used, and finds what it says.
+        let source = GOOD.replace(
+            "phrases = [\"effective\"]",
+            "phrases = [\"effective\"]\nunless = [\"\\\\bnot (?:very )?effective\\\\b\"]",
+        );
+        let rule = parse_rule("t.toml", &source).unwrap();
+        assert!(rule.unless[0].is_match("it was not very effective"));
+        assert!(!rule.unless[0].is_match("it was noteffective"));
+    }
+
+    #[test]
     fn a_lone_star_phrase_is_an_empty_phrase_named_with_its_line() {
         // Regression: "*" (a prefix of nothing) reached the literal automaton, which
         // refused it with no file or line.
@@ -797,7 +859,7 @@ must_match = ["It was effective."]
         };
         assert_eq!(parse_rule("t.toml", &negation("10")).unwrap().reach, 10);
         assert_eq!(
-            parse_rule("t.toml", &GOOD).unwrap().reach,
+            parse_rule("t.toml", GOOD).unwrap().reach,
             DEFAULT_NEGATION_REACH
         );
         for reach in ["0", "13"] {

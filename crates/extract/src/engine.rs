@@ -438,10 +438,14 @@ impl RuleSet {
         // sentences where the automaton finds one of them.
         let mut anchored_ends = Vec::new();
         let mut searched_whole = Vec::new();
-        for (index, (_, (prefixes, suffixes))) in parsed.iter().enumerate() {
+        for (index, (hir, (prefixes, suffixes))) in parsed.iter().enumerate() {
             let ends = Ends {
                 start: prefixes.is_some(),
                 end: suffixes.is_some(),
+                at_sentence_start: hir
+                    .properties()
+                    .look_set_prefix()
+                    .contains(regex_syntax::hir::Look::Start),
             };
             if !ends.start {
                 searched_whole.push(index);
@@ -549,6 +553,9 @@ impl RuleSet {
                         pattern,
                         end: End::Start,
                     } => {
+                        if m.start() > 0 && self.anchored_ends[pattern].at_sentence_start {
+                            continue;
+                        }
                         if usize::from(starts_found[pattern]) <= MAX_ANCHORED_SEARCHES {
                             starts_found[pattern] += 1;
                             starts.push((pattern, m.start()));
@@ -1440,6 +1447,9 @@ enum End {
 struct Ends {
     start: bool,
     end: bool,
+    /// Its matches start where the sentence does (`^...`): a start anchor anywhere else
+    /// is not tried.
+    at_sentence_start: bool,
 }
 
 /// Byte strings searched by the literal automaton.

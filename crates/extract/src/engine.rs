@@ -1345,7 +1345,7 @@ fn contracted(phrase: &str) -> Option<String> {
 
 /// The forms a phrase is matched in: itself, its contraction ([`contracted`]), with
 /// spaces for hyphens ("person centred"), and with curly apostrophes for straight ones.
-fn phrase_variants(body: &str) -> Vec<String> {
+pub(crate) fn phrase_variants(body: &str) -> Vec<String> {
     let mut variants = vec![body.to_string()];
     variants.extend(contracted(body));
     for (from, to) in [('-', " "), ('\'', "’")] {

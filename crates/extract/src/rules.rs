@@ -416,6 +416,39 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             ));
         }
     }
+    // A phrase also matches its other forms (contracted, unhyphenated, with a curly
+    // apostrophe): listing one of those as well says nothing more.
+    let mut forms = HashMap::new();
+    for (index, phrase) in raw.phrases.iter().enumerate() {
+        let phrase = phrase.get_ref().trim().to_lowercase();
+        let (body, prefix) = match phrase.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (phrase.as_str(), false),
+        };
+        for form in crate::engine::phrase_variants(body).into_iter().skip(1) {
+            forms.entry((form, prefix)).or_insert(index);
+        }
+    }
+    for phrase in &raw.phrases {
+        let lowered = phrase.get_ref().trim().to_lowercase();
+        let (body, prefix) = match lowered.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (lowered.as_str(), false),
+        };
+        if let Some(&other) = forms.get(&(body.to_string(), prefix)) {
+            let other = &raw.phrases[other];
+            return Err(err(
+                phrase.span(),
+                format!(
+                    "phrase {:?} is already matched by {:?} (line {}): a phrase also matches \
+                     its contracted, unhyphenated and curly-apostrophe forms",
+                    phrase.get_ref(),
+                    other.get_ref(),
+                    line_of(source, other.span())
+                ),
+            ));
+        }
+    }
     // Patterns are checked and compiled once, with a size limit, by the rule set (its
     // errors name this file and the pattern's line too).
     let unless = raw
@@ -794,6 +827,32 @@ must_match = ["It was effective."]
         let e = parse_rule("t.toml", &source).unwrap_err();
         assert_eq!(e.line, 7, "{e}");
         assert!(e.message.contains("empty phrase"), "{e}");
+    }
+
+    #[test]
+    fn a_phrase_another_already_matches_is_refused_naming_both_lines() {
+        for (listed, covered) in [
+            ("well-managed", "well managed"),
+            ("did not", "didn't"),
+            ("people's views", "people’s views"),
+        ] {
+            let source = GOOD.replace(
+                "phrases = [\"effective\"]",
+                &format!("phrases = [\n    \"{listed}\",\n    \"{covered}\",\n]"),
+            );
+            let e = parse_rule("t.toml", &source).unwrap_err();
+            assert_eq!(e.line, 9, "{e}");
+            assert!(
+                e.message.contains("already matched by") && e.message.contains("(line 8)"),
+                "{e}"
+            );
+        }
+        // A prefix phrase and a whole-word one are different phrases.
+        let source = GOOD.replace(
+            "phrases = [\"effective\"]",
+            "phrases = [\"well-managed*\", \"well managed\"]",
+        );
+        assert!(parse_rule("t.toml", &source).is_ok());
     }
 
     #[test]

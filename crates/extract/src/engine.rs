@@ -2,7 +2,7 @@
 
 use crate::rules::{
     parse_rules, prepare_pattern, read_rule_dir, Better, Kind, Rule, RuleError, Scope, Signal,
-    PATTERN_SIZE_LIMIT,
+    DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
@@ -1037,9 +1037,16 @@ impl RuleSet {
                     }) {
                         m.negated = true;
                         let n = &mut negations[k];
-                        // Only a cue close after it is surely what the negation is about.
+                        // Only a cue close after it is surely what the negation is about;
+                        // a negation that reaches further (a negated subject, "no one we
+                        // spoke with ...") is about the cue of its verb, wherever it is.
                         if n.last_turned.is_none() {
-                            n.supersedes = words_between(n.end) <= SUPERSEDING_REACH_WORDS;
+                            let superseding_reach = if n.reach > DEFAULT_NEGATION_REACH {
+                                n.reach
+                            } else {
+                                SUPERSEDING_REACH_WORDS
+                            };
+                            n.supersedes = words_between(n.end) <= superseding_reach;
                         }
                         let end = n.last_turned.map_or(m.end, |(end, _)| end.max(m.end));
                         n.last_turned = Some((end, rule.signal));
@@ -1823,6 +1830,29 @@ must_not_match = ["Nothing here."]
             .matches
             .iter()
             .all(|m| m.end - m.start != "did not".len()));
+    }
+
+    #[test]
+    fn a_negated_subject_reaches_its_verb_and_its_own_cue_gives_way_to_it() {
+        let rules = rule_set(&[
+            phrases_rule("N1", "negation", "", r#""not""#, "not"),
+            phrases_rule("N2", "negation", "reach = 10\n", r#""no one""#, "no one"),
+            phrases_rule("F1", "shortfall", "", r#""no one", "delays""#, "delays"),
+        ]);
+        // Five words after the subject: past the four of a plain negation.
+        let tags = rules.tag(
+            "No one we spoke with had experienced delays.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Strength);
+        let tags = rules.tag(
+            "It was not the case that people we met had delays.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        // With no cue of its verb to turn round, the negated subject is the finding.
+        let tags = rules.tag("No one had contacted them.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 
     #[test]

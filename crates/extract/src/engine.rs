@@ -312,7 +312,8 @@ impl std::fmt::Debug for LiteralAutomaton {
 /// Matches kept per sentence (see [`RuleSet::tag`]).
 const MAX_MATCHES: usize = 1_000;
 /// A cue holding a negation ("did not", "lack of") is superseded by a cue the negation
-/// turns round at most this many words after it.
+/// turns round at most this many words after it (anywhere in its reach when its rule
+/// gives the negation a longer `reach` than the default).
 const SUPERSEDING_REACH_WORDS: usize = 2;
 /// A negation reaches at most its rule's `reach` in words, and never further than this
 /// many bytes per word.

@@ -466,10 +466,16 @@ impl RuleSet {
         }
         // Phrases are lowercase and sentences are lowercased (ASCII) before matching. (The
         // aho-corasick crate's NFA took 1.5 times the instructions of this double array;
-        // its DFA, 20 MB of table, did not stay in cache.)
+        // its DFA, 20 MB of table, did not stay in cache.) The double array's prefilter
+        // cost more than it skipped: with phrases as short and common as "no" and "few",
+        // nearly every position is a candidate.
         let (spans, meanings) = literals.meanings();
         let (automaton, patterns) = rayon::join(
-            || DoubleArrayAhoCorasick::new(&literals.strings),
+            || {
+                daachorse::DoubleArrayAhoCorasickBuilder::new()
+                    .use_prefilter(false)
+                    .build(&literals.strings)
+            },
             || {
                 sources
                     .into_par_iter()

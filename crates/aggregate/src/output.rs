@@ -285,8 +285,9 @@ impl<'a> JsonLines<'a> {
 
     /// `{"sentence_id":…,"path":…,"start":…,"end":…,"polarity":…,"themes":[…],
     /// "evidence_source":…,"matches":[{"rule":…,"start":…,"end":…,"text":…}, …]}`, where a
-    /// match also says `"negated":true`, `"aim":true` or `"page":true` when it is, and a
-    /// match of the page (not of the text) has null offsets.
+    /// match also carries each of its flags that holds (`"negated":true`, `"aim":true`,
+    /// `"circumstance":true`, `"page":true`, ...), and a match of the page (not of the
+    /// text) has null offsets.
     fn push(&mut self, id: &SentenceId, row: &SentenceRow) {
         self.raw(b"{\"sentence_id\":\"");
         self.raw(id.as_bytes());
@@ -329,6 +330,7 @@ impl<'a> JsonLines<'a> {
             for (flag, key) in [
                 (m.negated, &b",\"negated\":true"[..]),
                 (m.aim, b",\"aim\":true"),
+                (m.circumstance, b",\"circumstance\":true"),
                 (m.superseded, b",\"superseded\":true"),
                 (m.object, b",\"object\":true"),
                 (m.page, b",\"page\":true"),
@@ -888,6 +890,7 @@ mod tests {
                     for (flag, key) in [
                         (m.negated, "negated"),
                         (m.aim, "aim"),
+                        (m.circumstance, "circumstance"),
                         (m.superseded, "superseded"),
                         (m.object, "object"),
                         (m.page, "page"),

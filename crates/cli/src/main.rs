@@ -327,6 +327,8 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, pag
         };
         let note = if m.aim {
             " (aim, not counted)".to_string()
+        } else if m.circumstance {
+            " (circumstance, not counted)".to_string()
         } else if m.superseded {
             " (its negation turns round a later cue of its kind; not counted)".to_string()
         } else if m.object {

@@ -25,6 +25,9 @@ pub struct Match {
     /// A cue after a goal signal in its clause ("to ensure ..."): it describes an aim,
     /// not a finding, and is not counted.
     pub aim: bool,
+    /// A cue inside a circumstance clause ("When a provider left the market, ..."): it
+    /// sets the scene, not a finding, and is not counted.
+    pub circumstance: bool,
     /// A cue holding a negation that turns round a later cue of its own kind ("did not" in
     /// "did not have waiting lists"): the cue turned round carries the meaning, and this
     /// one is not counted.
@@ -126,9 +129,11 @@ struct SentenceScratch {
     unless: Vec<(usize, usize, usize, bool)>,
     /// The spans that can hide other matches (see [`RuleSet::kept_matches`]).
     outers: Vec<(usize, usize, Signal)>,
-    /// Negations; goal spans with the end of their aim, found when first needed.
+    /// Negations; goal spans with the end of their aim, found when first needed;
+    /// circumstance clauses.
     negations: Vec<Negation>,
     goals: Vec<(usize, usize, std::cell::OnceCell<usize>)>,
+    circumstances: Vec<(usize, usize)>,
     /// Cue totals per clause.
     strength: Vec<f32>,
     shortfall: Vec<f32>,
@@ -177,6 +182,7 @@ impl SentenceScratch {
         release(&mut self.outers);
         release(&mut self.negations);
         release(&mut self.goals);
+        release(&mut self.circumstances);
         release(&mut self.strength);
         release(&mut self.shortfall);
     }
@@ -319,10 +325,20 @@ const SUPERSEDING_REACH_WORDS: usize = 2;
 /// many bytes per word.
 const NEGATION_REACH_BYTES_PER_WORD: usize = 16;
 
-/// Where a concession's clause ends: the next comma, or "there was" when the comma is
-/// missing ("whilst waits were long there was support").
+/// Where a concession's or a circumstance's clause ends: the next comma, or "there was"
+/// when the comma is missing ("whilst waits were long there was support").
 static CONCESSION_END: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(r", | there (?:was|were|is|are|had been) ").unwrap());
+
+/// Where the clause a concession or circumstance opens (its opener ending at
+/// `opener_end`) ends: see [`CONCESSION_END`]; "there was" straight after the opener is
+/// the clause's own start ("although there were delays, ...").
+fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
+    CONCESSION_END
+        .find_iter(&text[opener_end..])
+        .find(|close| close.start() > 0 || close.as_str().starts_with(','))
+        .map(|close| opener_end + close.start())
+}
 
 /// Where the scope of an aim ends: a semicolon or a new coordinated clause.
 static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
@@ -673,14 +689,9 @@ impl RuleSet {
             if start > 2 {
                 cuts.push(start);
             }
-            // "there was" straight after the opener is the conceded clause's own start
-            // ("although there were delays, ...").
             if signal == Signal::Concession {
-                if let Some(close) = CONCESSION_END
-                    .find_iter(&text[end..])
-                    .find(|close| close.start() > 0 || close.as_str().starts_with(','))
-                {
-                    cuts.push(end + close.start() + 1);
+                if let Some(close) = opened_clause_end(text, end) {
+                    cuts.push(close + 1);
                 }
             }
         }
@@ -852,6 +863,7 @@ impl RuleSet {
                     end,
                     negated: false,
                     aim: false,
+                    circumstance: false,
                     superseded: false,
                     page: false,
                     object: false,
@@ -957,6 +969,7 @@ impl RuleSet {
             clauses,
             negations,
             goals,
+            circumstances,
             strength,
             shortfall,
             ..
@@ -991,6 +1004,12 @@ impl RuleSet {
         // only when a cue follows the goal in its clause.
         goals.clear();
         goals.extend(spans_of(Signal::Goal).map(|(gs, ge)| (gs, ge, std::cell::OnceCell::new())));
+        // A circumstance runs from its opener to the end of its clause.
+        circumstances.clear();
+        circumstances.extend(
+            spans_of(Signal::Circumstance)
+                .map(|(start, end)| (start, opened_clause_end(text, end).unwrap_or(text.len()))),
+        );
         strength.clear();
         strength.resize(clauses.len(), 0.0);
         shortfall.clear();
@@ -1017,6 +1036,12 @@ impl RuleSet {
                         });
                     if m.aim {
                         any_aim = true;
+                        continue;
+                    }
+                    m.circumstance = circumstances
+                        .iter()
+                        .any(|&(start, end)| start <= m.start && m.end <= end);
+                    if m.circumstance {
                         continue;
                     }
                     if rule.signal == Signal::Mixed {
@@ -1105,7 +1130,11 @@ impl RuleSet {
         }
         for m in matches.iter_mut() {
             let rule = &self.rules[m.rule];
-            if m.aim || m.object || !matches!(rule.signal, Signal::Strength | Signal::Shortfall) {
+            if m.aim
+                || m.circumstance
+                || m.object
+                || !matches!(rule.signal, Signal::Strength | Signal::Shortfall)
+            {
                 continue;
             }
             // Only where the two disagree: "did not" before "timely" both say shortfall.
@@ -1190,6 +1219,7 @@ impl RuleSet {
                         end: 0,
                         negated: false,
                         aim: false,
+                        circumstance: false,
                         superseded: false,
                         page: true,
                         object: false,
@@ -1859,6 +1889,33 @@ must_not_match = ["Nothing here."]
         assert_eq!(tags.polarity, Polarity::Shortfall);
         // With no cue of its verb to turn round, the negated subject is the finding.
         let tags = rules.tag("No one had contacted them.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    #[test]
+    fn a_circumstance_clause_sets_the_scene_and_its_cues_do_not_count() {
+        let rules = rule_set(&[
+            format!(
+                "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
+                 signal = \"circumstance\"\npatterns = [\"^(?:when|where)\\\\b\"]\n\
+                 must_match = [\"When it rained, ...\"]\n"
+            ),
+            phrases_rule("S1", "strength", "", r#""kept informed""#, "kept informed"),
+            phrases_rule("F1", "shortfall", "", r#""delays", "waited""#, "delays"),
+        ]);
+        // The delays are the occasion; being kept informed is the finding.
+        let text = "Where there were delays, people were kept informed.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.polarity, Polarity::Strength);
+        assert!(tags
+            .matches
+            .iter()
+            .any(|m| m.circumstance && &text[m.start..m.end] == "delays"));
+        // The clause ends at its comma: a cue after it counts.
+        let tags = rules.tag("When people called, they waited.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        // Only at the start of the sentence: "when" later is no circumstance rule match.
+        let tags = rules.tag("People waited, when delays were long.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 

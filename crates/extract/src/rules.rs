@@ -33,6 +33,11 @@ pub enum Signal {
     /// sentence is cut where it opens, and the clause ends at the next comma (or at
     /// "there was" when the comma is missing), so the main clause is judged apart.
     Concession,
+    /// Opens a clause that sets the scene at the start of a sentence ("When a provider left
+    /// the market, ...", "Where people had complex needs, ..."): strength and shortfall cues
+    /// from it to the next comma (or "there was") describe a circumstance, not a finding,
+    /// and are not counted.
+    Circumstance,
     /// Marks an explicit non-judgement (a figure "similar to" the average).
     Neutral,
     /// A figure beside its comparator with no word that judges it ("65% (national average

@@ -1895,11 +1895,10 @@ must_not_match = ["Nothing here."]
     #[test]
     fn a_circumstance_clause_sets_the_scene_and_its_cues_do_not_count() {
         let rules = rule_set(&[
-            format!(
-                "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
+            "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
                  signal = \"circumstance\"\npatterns = [\"^(?:when|where)\\\\b\"]\n\
                  must_match = [\"When it rained, ...\"]\n"
-            ),
+                .to_string(),
             phrases_rule("S1", "strength", "", r#""kept informed""#, "kept informed"),
             phrases_rule("F1", "shortfall", "", r#""delays", "waited""#, "delays"),
         ]);

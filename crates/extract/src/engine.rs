@@ -1,8 +1,8 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    parse_rules, prepare_pattern, read_rule_dir, Better, Kind, Rule, RuleError, Scope, Signal,
-    DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
+    parse_rules, phrase_body, prepare_pattern, read_rule_dir, Better, Kind, Rule, RuleError, Scope,
+    Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
@@ -416,10 +416,7 @@ impl RuleSet {
             match rule.kind {
                 Kind::Phrases => {
                     for phrase in &rule.phrases {
-                        let (body, prefix) = match phrase.strip_suffix('*') {
-                            Some(body) => (body, true),
-                            None => (phrase.as_str(), false),
-                        };
+                        let (body, prefix) = phrase_body(phrase);
                         for variant in phrase_variants(body) {
                             literals.add(
                                 variant.into_bytes(),

@@ -326,6 +326,15 @@ impl Unless {
     }
 }
 
+/// A phrase without its prefix mark, and whether it had one ("struggl*" matches any word
+/// that starts "struggl").
+pub(crate) fn phrase_body(phrase: &str) -> (&str, bool) {
+    match phrase.strip_suffix('*') {
+        Some(body) => (body, true),
+        None => (phrase, false),
+    }
+}
+
 /// The names of the capture groups in a parsed pattern.
 fn capture_names(hir: &regex_syntax::hir::Hir) -> Vec<String> {
     use regex_syntax::hir::HirKind;
@@ -423,23 +432,20 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
     }
     // A phrase also matches its other forms (contracted, unhyphenated, with a curly
     // apostrophe): listing one of those as well says nothing more.
+    let lowered: Vec<String> = raw
+        .phrases
+        .iter()
+        .map(|phrase| phrase.get_ref().trim().to_lowercase())
+        .collect();
     let mut forms = HashMap::new();
-    for (index, phrase) in raw.phrases.iter().enumerate() {
-        let phrase = phrase.get_ref().trim().to_lowercase();
-        let (body, prefix) = match phrase.strip_suffix('*') {
-            Some(body) => (body, true),
-            None => (phrase.as_str(), false),
-        };
+    for (index, phrase) in lowered.iter().enumerate() {
+        let (body, prefix) = phrase_body(phrase);
         for form in crate::engine::phrase_variants(body).into_iter().skip(1) {
             forms.entry((form, prefix)).or_insert(index);
         }
     }
-    for phrase in &raw.phrases {
-        let lowered = phrase.get_ref().trim().to_lowercase();
-        let (body, prefix) = match lowered.strip_suffix('*') {
-            Some(body) => (body, true),
-            None => (lowered.as_str(), false),
-        };
+    for (phrase, lowered) in raw.phrases.iter().zip(&lowered) {
+        let (body, prefix) = phrase_body(lowered);
         if let Some(&other) = forms.get(&(body.to_string(), prefix)) {
             let other = &raw.phrases[other];
             return Err(err(
@@ -454,8 +460,9 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             ));
         }
     }
-    // Patterns are checked and compiled once, with a size limit, by the rule set (its
-    // errors name this file and the pattern's line too).
+    // Exceptions are checked here and compiled when first used; patterns are checked and
+    // compiled once, with a size limit, by the rule set (its errors name this file and the
+    // pattern's line too).
     let unless = raw
         .unless
         .iter()

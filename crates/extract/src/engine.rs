@@ -1,8 +1,8 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    parse_rules, phrase_body, prepare_pattern, read_rule_dir, Better, Kind, Rule, RuleError, Scope,
-    Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
+    parse_rules, phrase_body, prepare_pattern, read_rule_dir, size_checked_nfa, Better, Kind, Rule,
+    RuleError, Scope, Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
@@ -202,15 +202,7 @@ impl Pattern {
     /// pathological pattern is an error at load, not a hang or a failure at its first
     /// use). The whole regex, built on first use, has a limit eight times larger.
     fn build(rule: usize, source: String, hir: &regex_syntax::hir::Hir) -> Result<Pattern, String> {
-        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
-        let nfa = Compiler::new()
-            .configure(
-                Config::new()
-                    .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
-                    .which_captures(WhichCaptures::None),
-            )
-            .build_from_hir(hir)
-            .map_err(|e| e.to_string())?;
+        let nfa = size_checked_nfa(hir)?;
         let forward = hybrid::dfa::Builder::new().build_from_nfa(nfa).ok();
         Ok(Pattern {
             rule,

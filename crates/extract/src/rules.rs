@@ -281,6 +281,22 @@ pub(crate) fn prepare_pattern(pattern: &str) -> String {
 /// The compiled size one pattern may take (bytes).
 pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
+/// The forward automaton of a parsed pattern, refused when it would pass the size limit
+/// (a pathological pattern is an error at load, not a hang or a failure at first use).
+pub(crate) fn size_checked_nfa(
+    hir: &regex_syntax::hir::Hir,
+) -> Result<regex_automata::nfa::thompson::NFA, String> {
+    use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+    Compiler::new()
+        .configure(
+            Config::new()
+                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+                .which_captures(WhichCaptures::None),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())
+}
+
 /// An `unless` exception of a rule: checked at load (its syntax, and the size of its
 /// automaton, so a pathological pattern is an error there, not a hang), compiled the first
 /// time a sentence needs it.
@@ -293,19 +309,11 @@ pub struct Unless {
 impl Unless {
     /// Check a pattern (see [`prepare_pattern`]) for use as an exception.
     fn new(pattern: &str) -> Result<Unless, String> {
-        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
         let source = prepare_pattern(pattern);
         let hir = regex_syntax::Parser::new()
             .parse(&source)
             .map_err(|e| e.to_string())?;
-        Compiler::new()
-            .configure(
-                Config::new()
-                    .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
-                    .which_captures(WhichCaptures::None),
-            )
-            .build_from_hir(&hir)
-            .map_err(|e| e.to_string())?;
+        size_checked_nfa(&hir)?;
         Ok(Unless {
             source,
             regex: OnceLock::new(),

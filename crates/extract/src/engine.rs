@@ -128,7 +128,8 @@ struct SentenceScratch {
     /// Rule, scope and result of each `unless` exception tried.
     unless: Vec<(usize, usize, usize, bool)>,
     /// The spans that can hide other matches (see [`RuleSet::kept_matches`]).
-    outers: Vec<(usize, usize, Signal)>,
+    /// Spans that can hide others: start, end, rule.
+    outers: Vec<(usize, usize, usize)>,
     /// Negations; goal spans with the end of their aim, found when first needed;
     /// circumstance clauses.
     negations: Vec<Negation>,
@@ -874,9 +875,12 @@ impl RuleSet {
         // much contact as they would like" is no aim); a cue hides
         // cues; a negation hides cues and negations ("did not find any" is one negation,
         // not the shortfall cue "did not").
-        let hides = |outer: Signal, inner: Signal| match outer {
+        // A mask with `keeps_themes` leaves its theme words counted.
+        let hides = |outer: &Rule, inner: Signal| match outer.signal {
             Signal::Mask => {
-                judging(inner) || matches!(inner, Signal::Theme | Signal::Negation | Signal::Goal)
+                judging(inner)
+                    || matches!(inner, Signal::Negation | Signal::Goal)
+                    || (inner == Signal::Theme && !outer.keeps_themes)
             }
             Signal::Negation => judging(inner) || inner == Signal::Negation,
             outer => judging(outer) && judging(inner),
@@ -886,10 +890,11 @@ impl RuleSet {
         outers.extend(
             matches
                 .iter()
-                .map(|m| (m.start, m.end, self.rules[m.rule].signal))
-                .filter(|&(_, _, signal)| {
+                .filter(|m| {
+                    let signal = self.rules[m.rule].signal;
                     judging(signal) || matches!(signal, Signal::Mask | Signal::Negation)
-                }),
+                })
+                .map(|m| (m.start, m.end, m.rule)),
         );
         matches.retain(|m| {
             let signal = self.rules[m.rule].signal;
@@ -901,7 +906,7 @@ impl RuleSet {
                 .take_while(|&&(s, _, _)| s <= m.start)
                 .any(|&(s, e, outer)| {
                     let inside = m.end <= e && (e - s) > (m.end - m.start);
-                    inside && hides(outer, signal)
+                    inside && hides(&self.rules[outer], signal)
                 })
         });
         matches

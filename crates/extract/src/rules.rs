@@ -113,6 +113,8 @@ struct RuleFile {
     #[serde(default)]
     reach: Option<Spanned<usize>>,
     #[serde(default)]
+    keeps_themes: Option<Spanned<bool>>,
+    #[serde(default)]
     better: Option<Spanned<Better>>,
     #[serde(default)]
     margin: Option<Spanned<f32>>,
@@ -162,6 +164,9 @@ pub struct Rule {
     /// Negation rules: how many words after it a negation reaches for the cue it turns
     /// round ("none of the people we spoke with raised concerns" needs more than "not").
     pub reach: usize,
+    /// Mask rules: whether the theme words inside the mask still count ("people waiting
+    /// for an assessment" hides the wait as a finding, not as what the sentence is about).
+    pub keeps_themes: bool,
     /// Figure rules: the side of the comparator that is better, and how far (in the
     /// figures' own units) a figure must be from its comparator to count as a cue.
     pub better: Better,
@@ -548,6 +553,14 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
             ));
         }
     }
+    if let Some(key) = &raw.keeps_themes {
+        if raw.signal != Signal::Mask {
+            return Err(err(
+                key.span(),
+                "`keeps_themes` is only for signal = \"mask\"".into(),
+            ));
+        }
+    }
     if let Some(key) = &raw.reach {
         if raw.signal != Signal::Negation {
             return Err(err(
@@ -615,6 +628,7 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         scope: raw.scope,
         counts_in_aims: raw.counts_in_aims,
         takes_object: raw.takes_object.is_some_and(|t| *t.get_ref()),
+        keeps_themes: raw.keeps_themes.is_some_and(|k| *k.get_ref()),
         reach: raw
             .reach
             .map_or(DEFAULT_NEGATION_REACH, Spanned::into_inner),
@@ -949,6 +963,22 @@ must_match = ["It was effective."]
         let source = GOOD.replace("signal = \"strength\"", "signal = \"strength\"\nreach = 6");
         let e = parse_rule("t.toml", &source).unwrap_err();
         assert!(e.message.contains("only for signal = \"negation\""), "{e}");
+    }
+
+    #[test]
+    fn keeps_themes_belongs_to_masks() {
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"strength\"\nkeeps_themes = true",
+        );
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("only for signal = \"mask\""), "{e}");
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"mask\"\nkeeps_themes = true",
+        );
+        assert!(parse_rule("t.toml", &source).unwrap().keeps_themes);
     }
 
     #[test]

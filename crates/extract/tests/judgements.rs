@@ -2,7 +2,7 @@
 //! (`judgements.tsv`): the polarity, themes or evidence source each must get. Every row is
 //! checked and every failure reported together, so a rule change shows all it breaks.
 
-use extract::{Context, RuleSet};
+use extract::{Context, Polarity, RuleSet, Tags};
 
 const TABLE: &str = include_str!("judgements.tsv");
 
@@ -21,9 +21,21 @@ fn every_sentence_in_the_table_is_judged_as_it_says() {
                 number + 1
             );
         };
-        let tags = rules.tag(sentence, &Context::default());
+        // "polarity-after-shortfall": the polarity when the sentence before was a shortfall.
+        let previous = what.strip_prefix("polarity-after-").map(|before| {
+            let polarity = Polarity::parse(before).unwrap_or_else(|| {
+                panic!("judgements.tsv:{}: unknown polarity {before:?}", number + 1)
+            });
+            Tags::with_polarity(polarity)
+        });
+        let context = Context {
+            previous: previous.as_ref(),
+            ..Context::default()
+        };
+        let tags = rules.tag(sentence, &context);
         let holds = match what {
             "polarity" => tags.polarity.as_str() == expected,
+            _ if previous.is_some() => tags.polarity.as_str() == expected,
             "evidence" => tags.evidence.as_str() == expected,
             "themes" => expected
                 .split(',')

@@ -1300,6 +1300,8 @@ fn page_themes(rules: &[Rule]) -> Vec<PageThemes> {
 const MIN_ANCHOR_LEN: usize = 3;
 /// Maximum number of anchor literals of one pattern.
 const MAX_ANCHORS: usize = 250;
+/// Anchor literals are cut to their first (or last) bytes.
+const ANCHOR_BYTES: usize = 10;
 
 /// What a literal of the automaton stands for.
 #[derive(Debug, Clone, Copy)]
@@ -1502,7 +1504,16 @@ type Anchors = (Option<Literals>, Option<Literals>);
 fn anchors(hir: &regex_syntax::hir::Hir) -> Anchors {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let selective = |kind: ExtractKind| {
-        let seq = Extractor::new().kind(kind).extract(hir);
+        let prefix = matches!(kind, ExtractKind::Prefix);
+        let mut seq = Extractor::new().kind(kind).extract(hir);
+        // The first (or last) few bytes of each anchor do as well, and many share them:
+        // fewer and shorter literals make a much smaller automaton to build.
+        if prefix {
+            seq.keep_first_bytes(ANCHOR_BYTES);
+        } else {
+            seq.keep_last_bytes(ANCHOR_BYTES);
+        }
+        seq.dedup();
         let literals = seq.literals()?;
         let shortest = literals.iter().map(|l| l.len()).min()?;
         (literals.len() <= MAX_ANCHORS && shortest >= MIN_ANCHOR_LEN)

@@ -338,6 +338,13 @@ static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
     Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
 });
 
+/// Whether a comment on what went before (", which ...", ", who ...") opens between a
+/// negation and a cue: the negation does not reach into it ("people no longer required
+/// support, which was better than the national average").
+fn comment_between(between: &str) -> bool {
+    between.contains(", which") || between.contains(", who")
+}
+
 /// Whether the words from `start` to `end` open capitalised inside the sentence next to
 /// another capitalised word: words of a name ("the Good Lives team", "Safe Haven"), not
 /// a judgement.
@@ -1054,6 +1061,7 @@ impl RuleSet {
                                 None => {
                                     m.start - n.end <= n.reach * NEGATION_REACH_BYTES_PER_WORD
                                         && words_between(n.end) <= n.reach
+                                        && !comment_between(&text[n.end..m.start])
                                 }
                                 Some((end, signal)) => {
                                     signal == rule.signal
@@ -1952,6 +1960,25 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert_eq!(tags.polarity, Polarity::Neutral);
+    }
+
+    #[test]
+    fn a_negation_does_not_reach_into_a_comment_after_which() {
+        let rules = rule_set(&[
+            phrases_rule("N1", "negation", "", r#""no longer""#, "no longer"),
+            phrases_rule("S1", "strength", "", r#""better than""#, "better than"),
+        ]);
+        // "better than" is three words after "no longer", but in the comment on the figure.
+        let tags = rules.tag(
+            "People no longer required support, which was better than average.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Strength);
+        let tags = rules.tag(
+            "People no longer required support better than average.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 
     #[test]

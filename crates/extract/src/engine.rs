@@ -281,9 +281,9 @@ pub struct RuleSet {
     /// The phrases of phrase rules and the anchors of regex patterns (see [`anchors`]),
     /// each distinct string once, in one automaton.
     literals: LiteralAutomaton,
-    /// What each literal of the automaton stands for: `meanings[spans[id].0..spans[id].1]`.
-    spans: Vec<(usize, usize)>,
-    meanings: Vec<Meaning>,
+    /// What the literals with more than one meaning stand for, packed (see
+    /// [`LiteralValue`]); a literal with one meaning carries it in the automaton.
+    meanings: Vec<u32>,
     /// For each pattern: the ends its matches have anchors at (see [`anchors`]).
     anchored_ends: Vec<Ends>,
     /// The patterns with no anchors at the start of their matches: searched in whole
@@ -482,12 +482,16 @@ impl RuleSet {
         // its DFA, 20 MB of table, did not stay in cache.) The double array's prefilter
         // cost more than it skipped: with phrases as short and common as "no" and "few",
         // nearly every position is a candidate.
-        let (spans, meanings) = literals.meanings();
+        let (values, meanings) = literals.values().map_err(|message| RuleError {
+            file: "<rules>".into(),
+            line: 1,
+            message,
+        })?;
         let (automaton, patterns) = rayon::join(
             || {
                 daachorse::DoubleArrayAhoCorasickBuilder::new()
                     .use_prefilter(false)
-                    .build(&literals.strings)
+                    .build_with_values(literals.strings.iter().zip(values))
             },
             || {
                 sources
@@ -516,7 +520,6 @@ impl RuleSet {
             theme_of,
             rules,
             literals,
-            spans,
             meanings,
             anchored_ends,
             searched_whole,
@@ -566,9 +569,13 @@ impl RuleSet {
         // this short.
         starts.clear();
         for m in self.literals.0.find_overlapping_iter(text) {
-            let (from, to) = self.spans[m.value() as usize];
-            for &meaning in &self.meanings[from..to] {
-                match meaning {
+            let value = m.value();
+            let meanings = match LiteralValue::span(value) {
+                None => std::slice::from_ref(&value),
+                Some((from, to)) => &self.meanings[from..to],
+            };
+            for &packed in meanings {
+                match LiteralValue::meaning(packed) {
                     Meaning::Anchor {
                         pattern,
                         end: End::Start,
@@ -1341,15 +1348,94 @@ impl LiteralTable {
         self.meanings[id].push(meaning);
     }
 
-    /// Per literal, its span in one list of all the meanings.
-    fn meanings(&self) -> (Vec<(usize, usize)>, Vec<Meaning>) {
-        let mut spans = Vec::with_capacity(self.meanings.len());
-        let mut all = Vec::new();
+    /// Per literal, its value in the automaton, and the packed meanings of the literals
+    /// that have several (see [`LiteralValue`]).
+    fn values(&self) -> Result<(Vec<u32>, Vec<u32>), String> {
+        let mut values = Vec::with_capacity(self.meanings.len());
+        let mut several = Vec::new();
         for meanings in &self.meanings {
-            spans.push((all.len(), all.len() + meanings.len()));
-            all.extend_from_slice(meanings);
+            let packed = meanings
+                .iter()
+                .map(|&meaning| LiteralValue::pack(meaning))
+                .collect::<Result<Vec<u32>, String>>()?;
+            values.push(match packed[..] {
+                [single] => single,
+                _ => {
+                    let value = LiteralValue::pack_span(several.len(), packed.len())?;
+                    several.extend(packed);
+                    value
+                }
+            });
         }
-        (spans, all)
+        Ok((values, several))
+    }
+}
+
+/// The value of a literal in the automaton: its one meaning, packed in 31 bits (2 bits of
+/// kind, 29 of rule or pattern index), or, with the top bit set, where its several packed
+/// meanings are in [`RuleSet`]'s `meanings` (21 bits of start, 10 of count). A match then
+/// needs no table lookup for most literals, which have one meaning: each lookup was a cache
+/// miss at every match.
+struct LiteralValue;
+
+impl LiteralValue {
+    const SPAN: u32 = 1 << 31;
+    const INDEX_BITS: u32 = 29;
+    const COUNT_BITS: u32 = 10;
+    const START_BITS: u32 = 21;
+
+    fn pack(meaning: Meaning) -> Result<u32, String> {
+        let (kind, index) = match meaning {
+            Meaning::Phrase { rule, prefix } => (u32::from(prefix), rule),
+            Meaning::Anchor { pattern, end } => (2 + u32::from(end == End::End), pattern),
+        };
+        let index = u32::try_from(index)
+            .ok()
+            .filter(|&i| i < 1 << Self::INDEX_BITS)
+            .ok_or_else(|| format!("too many rules or patterns ({index})"))?;
+        Ok(kind << Self::INDEX_BITS | index)
+    }
+
+    fn meaning(packed: u32) -> Meaning {
+        let index = (packed & ((1 << Self::INDEX_BITS) - 1)) as usize;
+        match packed >> Self::INDEX_BITS & 0b11 {
+            0 => Meaning::Phrase {
+                rule: index,
+                prefix: false,
+            },
+            1 => Meaning::Phrase {
+                rule: index,
+                prefix: true,
+            },
+            2 => Meaning::Anchor {
+                pattern: index,
+                end: End::Start,
+            },
+            _ => Meaning::Anchor {
+                pattern: index,
+                end: End::End,
+            },
+        }
+    }
+
+    fn pack_span(start: usize, count: usize) -> Result<u32, String> {
+        if start >= 1 << Self::START_BITS || count >= 1 << Self::COUNT_BITS {
+            return Err(format!(
+                "a literal has too many meanings ({count}) or the rules too many literals"
+            ));
+        }
+        Ok(Self::SPAN | (start as u32) << Self::COUNT_BITS | count as u32)
+    }
+
+    /// The span of a literal's meanings in `meanings`, or `None` for a single meaning.
+    fn span(value: u32) -> Option<(usize, usize)> {
+        (value & Self::SPAN != 0).then(|| {
+            let start = ((value & !Self::SPAN) >> Self::COUNT_BITS) as usize;
+            (
+                start,
+                start + (value & ((1 << Self::COUNT_BITS) - 1)) as usize,
+            )
+        })
     }
 }
 
@@ -1790,7 +1876,7 @@ must_match = ["Waited too long."]
 must_not_match = ["Nothing here."]
 "#;
         let rules = RuleSet::from_sources([("x.toml".to_string(), source)]).unwrap();
-        assert!(rules.meanings.is_empty(), "no literal to find");
+        assert!(rules.literals.0.num_states() <= 1, "no literal to find");
         assert_eq!(rules.check_examples().0, Vec::<String>::new());
         let tags = rules.tag("Waited too long.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
@@ -1960,6 +2046,45 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert_eq!(tags.polarity, Polarity::Neutral);
+    }
+
+    #[test]
+    fn literal_values_carry_one_meaning_or_the_span_of_several() {
+        let meanings = [
+            Meaning::Phrase {
+                rule: 0,
+                prefix: false,
+            },
+            Meaning::Phrase {
+                rule: 7,
+                prefix: true,
+            },
+            Meaning::Anchor {
+                pattern: (1 << 29) - 1,
+                end: End::Start,
+            },
+            Meaning::Anchor {
+                pattern: 3,
+                end: End::End,
+            },
+        ];
+        for meaning in meanings {
+            let packed = LiteralValue::pack(meaning).unwrap();
+            assert_eq!(LiteralValue::span(packed), None);
+            assert_eq!(
+                format!("{:?}", LiteralValue::meaning(packed)),
+                format!("{meaning:?}")
+            );
+        }
+        assert!(LiteralValue::pack(Meaning::Phrase {
+            rule: 1 << 29,
+            prefix: false
+        })
+        .is_err());
+        let span = LiteralValue::pack_span(1_000, 48).unwrap();
+        assert_eq!(LiteralValue::span(span), Some((1_000, 1_048)));
+        assert!(LiteralValue::pack_span(0, 1 << 10).is_err());
+        assert!(LiteralValue::pack_span(1 << 21, 2).is_err());
     }
 
     #[test]

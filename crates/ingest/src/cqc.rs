@@ -699,11 +699,25 @@ fn summary_facts(view: &View, doc: &mut Document) {
     }
 }
 
-/// Sections, paragraphs and sentences from `from` to the end.
+/// The first line of a page's footer, as a browser's text copy of a CQC page keeps it
+/// ("Page last updated", "Is this page useful?", "Back to top", the copyright line): the
+/// findings end there. Matched on the whole block, so a finding that opens with the same
+/// words ("Last updated in 2019, the strategy ...") is not taken for it.
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:page )?last updated:?(?:\s+\d{1,2}\s+\p{L}+\s+\d{4})?|(?:is|was) this page (?:useful|helpful)\??|report a problem(?: with this page)?|back to top|share this page|print this page|sign up (?:for|to) (?:our )?(?:newsletter|email updates?)\b.*|©\s*(?:\d{4}\s+)?care quality commission\b.*)$",
+    )
+    .unwrap()
+});
+
+/// Sections, paragraphs and sentences from `from` to the end (or the page footer).
 fn findings(view: &View, from: usize) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     for i in from..view.blocks.len() {
         let block = &view.blocks[i];
+        if FOOTER.is_match(view.text(i)) {
+            break;
+        }
         if view.is_heading(i) {
             sections.push(Section {
                 heading: view.text(i).to_string(),
@@ -878,6 +892,29 @@ mod variant_tests {
         assert_eq!(doc.sections.len(), 1);
         assert_eq!(doc.sections[0].heading, "Front door");
         assert_eq!(doc.sentence_count(), 1);
+    }
+
+    #[test]
+    fn the_footer_of_a_text_copy_is_not_findings() {
+        for footer in [
+            "Page last updated\n\n5 December 2024\n\nIs this page useful?\n\nYes\n\nNo",
+            "Was this page helpful?",
+            "Report a problem with this page\n\nSign up for our newsletter to get updates on our work.",
+            "Back to top\n\nContact us\n\nCookies",
+            "© Care Quality Commission",
+        ] {
+            let page = format!("{}\nLast updated in 2019, the procedures were out of date.\n\n{footer}\n\nThe team was praised.\n", qs_page("Score: 3"));
+            let doc = parse("p.txt", page.as_bytes()).unwrap();
+            let sentences: Vec<&str> = doc.sentences().map(|s| doc.sentence_text(s)).collect();
+            assert_eq!(
+                sentences,
+                [
+                    "Staff were skilled.",
+                    "Last updated in 2019, the procedures were out of date."
+                ],
+                "{footer}"
+            );
+        }
     }
 
     #[test]

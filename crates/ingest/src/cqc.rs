@@ -710,22 +710,26 @@ static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Footer lines are short: longer blocks are not tried against [`FOOTER`].
+const FOOTER_MAX_BYTES: usize = 160;
+
 /// Sections, paragraphs and sentences from `from` to the end (or the page footer).
 fn findings(view: &View, from: usize) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     for i in from..view.blocks.len() {
         let block = &view.blocks[i];
-        if FOOTER.is_match(view.text(i)) {
+        let text = view.text(i);
+        if text.len() <= FOOTER_MAX_BYTES && FOOTER.is_match(text) {
             break;
         }
         if view.is_heading(i) {
             sections.push(Section {
-                heading: view.text(i).to_string(),
+                heading: text.to_string(),
                 paragraphs: Vec::new(),
             });
             continue;
         }
-        let sentences = split_sentences(view.text(i))
+        let sentences = split_sentences(text)
             .into_iter()
             .map(|(s, e)| Sentence {
                 start: block.start + s,

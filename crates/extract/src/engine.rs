@@ -333,6 +333,55 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
         .map(|close| opener_end + close.start())
 }
 
+/// A sentence that opens with a conceded clause ("Despite high demand, ...", "Although
+/// there were plans, ...") and says nothing judged after it means the opposite of what it
+/// conceded: "Despite significant pressures, the council had protected its prevention
+/// services" is a strength, "Although a strategy was in place, it had not changed
+/// practice" leans on its own cue. So when the clauses after the conceded one hold no
+/// cue, the conceded clause's verdict is turned round into the next clause; a conceded
+/// clause with no verdict of its own after "despite" or "in spite of" ("Despite being a
+/// small authority, it had a voice at all levels") makes that clause a strength.
+fn conceded_main_clause(
+    text: &str,
+    matches: &[Match],
+    rules: &[Rule],
+    strength: &mut [f32],
+    shortfall: &mut [f32],
+) {
+    let Some(opener) = matches
+        .iter()
+        .find(|m| m.start <= 2 && rules[m.rule].signal == Signal::Concession)
+    else {
+        return;
+    };
+    if strength.len() < 2
+        || strength[1..]
+            .iter()
+            .chain(&shortfall[1..])
+            .any(|&w| w > 0.0)
+    {
+        return;
+    }
+    let (conceded_strength, conceded_shortfall) = (strength[0], shortfall[0]);
+    let overcome = text[opener.start..].starts_with("despite")
+        || text[opener.start..].starts_with("in spite of");
+    let main = if conceded_shortfall > conceded_strength
+        || (overcome && conceded_strength == 0.0 && conceded_shortfall == 0.0)
+    {
+        &mut *strength
+    } else if conceded_strength > conceded_shortfall {
+        &mut *shortfall
+    } else {
+        return;
+    };
+    main[1] = CONCEDED_MAIN_WEIGHT;
+    strength[0] = 0.0;
+    shortfall[0] = 0.0;
+}
+
+/// The weight of the verdict a conceded clause gives a main clause with no cue of its own.
+const CONCEDED_MAIN_WEIGHT: f32 = 1.0;
+
 /// Where the scope of an aim ends: a semicolon or a new coordinated clause.
 static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
     Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
@@ -1173,6 +1222,7 @@ impl RuleSet {
                 shortfall[clause] = top;
             }
         }
+        conceded_main_clause(text, matches, &self.rules, strength, shortfall);
         Judgement {
             strength,
             shortfall,

@@ -387,6 +387,25 @@ static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
     Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
 });
 
+/// Where the aim of a goal ending at `goal_end` ends ([`AIM_END`]). The ", and" closing a
+/// list of the goal's verbs ("to identify, understand, and mitigate barriers") is not a
+/// new clause: the aim runs on past it.
+fn aim_end_after(text: &str, goal_end: usize) -> usize {
+    let mut from = goal_end;
+    while let Some(m) = AIM_END.find_at(text, from) {
+        let listed_verbs = text[goal_end..m.start()]
+            .split(',')
+            .skip(1)
+            .all(|item| (1..=2).contains(&item.split_whitespace().count()));
+        let closes_list = m.as_str().starts_with(',') && m.as_str().ends_with("and");
+        if !(closes_list && text[goal_end..m.start()].contains(',') && listed_verbs) {
+            return m.start();
+        }
+        from = m.end();
+    }
+    text.len()
+}
+
 /// Whether a comment on what went before (", which ...", ", who ...") opens between a
 /// negation and a cue: the negation does not reach into it ("people no longer required
 /// support, which was better than the national average").
@@ -1072,7 +1091,7 @@ impl RuleSet {
         shortfall.clear();
         shortfall.resize(clauses.len(), 0.0);
         let aim_end = |ge: usize, end: &std::cell::OnceCell<usize>| {
-            *end.get_or_init(|| AIM_END.find_at(text, ge).map_or(text.len(), |m| m.start()))
+            *end.get_or_init(|| aim_end_after(text, ge))
         };
         let (mut neutral, mut context_at_start, mut reversal, mut any_aim) =
             (0.0, false, false, false);

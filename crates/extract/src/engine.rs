@@ -1616,6 +1616,10 @@ const OBJECT_LINK_WORDS: &[&str] = &[
     "wider",
     "and",
     "or",
+    "where",
+    "what",
+    "how",
+    "why",
 ];
 const MAX_OBJECT_LINK_WORDS: usize = 6;
 /// How far (in bytes, from start to start) a cue that takes an object looks for it.

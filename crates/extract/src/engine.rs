@@ -384,7 +384,7 @@ const CONCEDED_MAIN_WEIGHT: f32 = 1.0;
 
 /// Where the scope of an aim ends: a semicolon or a new coordinated clause.
 static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-    Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
+    Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst|as|because)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
 });
 
 /// Where the aim of a goal ending at `goal_end` ends ([`AIM_END`]). The ", and" closing a
@@ -411,6 +411,19 @@ fn aim_end_after(text: &str, goal_end: usize) -> usize {
 /// support, which was better than the national average").
 fn comment_between(between: &str) -> bool {
     between.contains(", which") || between.contains(", who")
+}
+
+/// Whether the cue at the start of `rest` compares a figure with its comparator after a
+/// comma (`between` a negation and it): the comparison comments on the figure, and the
+/// negation does not reach it ("needed no further support, better than the national
+/// average").
+fn comparison_after_comma(between: &str, rest: &str) -> bool {
+    between.trim_end().ends_with(',')
+        && [
+            "better", "worse", "higher", "lower", "above", "below", "similar", "in line",
+        ]
+        .iter()
+        .any(|word| rest.starts_with(word))
 }
 
 /// Whether the words from `start` to `end` open capitalised inside the sentence next to
@@ -1137,6 +1150,10 @@ impl RuleSet {
                                     m.start - n.end <= n.reach * NEGATION_REACH_BYTES_PER_WORD
                                         && words_between(n.end) <= n.reach
                                         && !comment_between(&text[n.end..m.start])
+                                        && !comparison_after_comma(
+                                            &text[n.end..m.start],
+                                            &text[m.start..],
+                                        )
                                 }
                                 Some((end, signal)) => {
                                     signal == rule.signal
@@ -1620,6 +1637,13 @@ const OBJECT_LINK_WORDS: &[&str] = &[
     "what",
     "how",
     "why",
+    "such",
+    "as",
+    "including",
+    "all",
+    "everyone",
+    "people",
+    "those",
 ];
 const MAX_OBJECT_LINK_WORDS: usize = 6;
 /// How far (in bytes, from start to start) a cue that takes an object looks for it.

@@ -384,21 +384,36 @@ const CONCEDED_MAIN_WEIGHT: f32 = 1.0;
 
 /// Where the scope of an aim ends: a semicolon or a new coordinated clause.
 static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-    Regex::new(r"(?i);|,\s+(?:and|but|so|which|while|whilst|as|because)\b|\band (?:there|it|they|this|these|the local authority|staff|people|leaders|partners)\b").unwrap()
+    Regex::new(&format!(
+        r"(?i);|,\s+(?:and|but|so|which|while|whilst|as|because)\b|\band (?:{CLAUSE_SUBJECTS})\b"
+    ))
+    .unwrap()
 });
+
+/// The subjects that open a new clause after "and" ("and there was", "and staff said").
+const CLAUSE_SUBJECTS: &str =
+    "there|it|they|this|these|the local authority|staff|people|leaders|partners";
+
+/// [`CLAUSE_SUBJECTS`] at the start of a text, after its spaces.
+static CLAUSE_SUBJECT: std::sync::LazyLock<Regex> =
+    std::sync::LazyLock::new(|| Regex::new(&format!(r"^\s+(?:{CLAUSE_SUBJECTS})\b")).unwrap());
 
 /// Where the aim of a goal ending at `goal_end` ends ([`AIM_END`]). The ", and" closing a
 /// list of the goal's verbs ("to identify, understand, and mitigate barriers") is not a
-/// new clause: the aim runs on past it.
+/// new clause, unless a subject follows it: the aim runs on past it.
 fn aim_end_after(text: &str, goal_end: usize) -> usize {
     let mut from = goal_end;
     while let Some(m) = AIM_END.find_at(text, from) {
-        let listed_verbs = text[goal_end..m.start()]
-            .split(',')
-            .skip(1)
-            .all(|item| (1..=2).contains(&item.split_whitespace().count()));
-        let closes_list = m.as_str().starts_with(',') && m.as_str().ends_with("and");
-        if !(closes_list && text[goal_end..m.start()].contains(',') && listed_verbs) {
+        let before = &text[goal_end..m.start()];
+        let closes_verb_list = m.as_str().starts_with(',')
+            && m.as_str().ends_with("and")
+            && before.contains(',')
+            && before
+                .split(',')
+                .skip(1)
+                .all(|item| (1..=2).contains(&item.split_whitespace().count()))
+            && !CLAUSE_SUBJECT.is_match(&text[m.end()..]);
+        if !closes_verb_list {
             return m.start();
         }
         from = m.end();

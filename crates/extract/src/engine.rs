@@ -1,8 +1,8 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    parse_rules, phrase_body, prepare_pattern, read_rule_dir, size_checked_nfa, Better, Kind, Rule,
-    RuleError, Scope, Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
+    byte_gaps, parse_rules, phrase_body, prepare_pattern, read_rule_dir, size_checked_nfa, Better,
+    Kind, Rule, RuleError, Scope, Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
@@ -192,7 +192,9 @@ impl SentenceScratch {
 impl Pattern {
     /// Parse a pattern: its syntax tree and its anchors (see [`anchors`]).
     fn parse(source: &str) -> Result<(regex_syntax::hir::Hir, Anchors), String> {
-        let hir = regex_syntax::Parser::new()
+        let hir = regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
             .parse(source)
             .map_err(|e| e.to_string())?;
         let anchors = anchors(&hir);
@@ -216,6 +218,7 @@ impl Pattern {
     fn regex(&self) -> &meta::Regex {
         self.regex.get_or_init(|| {
             meta::Builder::new()
+                .syntax(regex_automata::util::syntax::Config::new().utf8(false))
                 .configure(meta::Config::new().nfa_size_limit(Some(PATTERN_SIZE_LIMIT * 8)))
                 .build(&self.source)
                 .expect("a pattern that passed Pattern::build compiles")
@@ -254,7 +257,7 @@ impl Pattern {
     ) {
         let Some(starts) = starts else {
             for m in self.regex().find_iter(text).filter(|m| !m.is_empty()) {
-                found.push((m.start(), m.end(), self.rule));
+                found.push((m.start(), char_end(text, m.end()), self.rule));
             }
             return;
         };
@@ -265,6 +268,7 @@ impl Pattern {
                 continue;
             }
             if let Some(end) = self.match_at(text, start, cache) {
+                let end = char_end(text, end);
                 if end > start {
                     found.push((start, end, self.rule));
                 }
@@ -272,6 +276,15 @@ impl Pattern {
             }
         }
     }
+}
+
+/// `at`, or the end of the character it falls inside (a pattern's byte-class gaps,
+/// [`byte_gaps`], may stop inside a character beyond ASCII).
+fn char_end(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// A validated, compiled set of rules.
@@ -526,7 +539,7 @@ impl RuleSet {
                 }
                 Kind::Regex => {
                     for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
-                        sources.push((index, pattern, line, prepare_pattern(pattern)));
+                        sources.push((index, pattern, line, byte_gaps(&prepare_pattern(pattern))));
                     }
                 }
             }
@@ -2107,6 +2120,32 @@ must_not_match = ["Nothing here."]
         // With no cue of its verb to turn round, the negated subject is the finding.
         let tags = rules.tag("No one had contacted them.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    #[test]
+    fn a_byte_gap_that_stops_inside_a_character_ends_after_it() {
+        // `[^-\w]` is a byte class (see `byte_gaps`): after "well" it takes the first byte
+        // of the curly apostrophe, and the match must end after the whole character.
+        let rules = rule_set(&[
+            "id = \"S1\"\nname = \"s\"\ndescription = \"d\"\nkind = \"regex\"\n\
+             signal = \"strength\"\npatterns = [\"\\\\bmanaged well(?:$|[^-\\\\w])\"]\n\
+             must_match = [\"It was managed well.\"]\n"
+                .to_string(),
+        ]);
+        for text in [
+            "It was managed well’s way.",
+            "Managed well… and more.",
+            "managed well–",
+        ] {
+            let tags = rules.tag(text, &Context::default());
+            assert_eq!(tags.polarity, Polarity::Strength, "{text}");
+            for m in &tags.matches {
+                assert!(text.is_char_boundary(m.end), "{text}: ends at {}", m.end);
+                assert!(text[m.start..m.end]
+                    .to_lowercase()
+                    .starts_with("managed well"));
+            }
+        }
     }
 
     #[test]

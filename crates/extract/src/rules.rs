@@ -283,6 +283,77 @@ pub(crate) fn prepare_pattern(pattern: &str) -> String {
     out
 }
 
+/// A prepared pattern ([`prepare_pattern`]) with its negated classes of ASCII characters
+/// (`[^.;]`, the gaps patterns skip between words) made byte classes, `(?-u:[^.;])`: a
+/// Unicode class compiles to a UTF-8 automaton of several states and a gap of up to 60
+/// characters to 60 copies of it, a byte class to one state a copy. A gap then steps over
+/// a character beyond ASCII byte by byte (none of its bytes is one of the class's ASCII
+/// characters, so the gap crosses it as before, but its bound counts the character's 2
+/// to 4 bytes: "’" takes 3 of a `{0,60}`); a match that ends inside a character is
+/// snapped to the character's end where it is found.
+pub(crate) fn byte_gaps(prepared: &str) -> String {
+    let bytes = prepared.as_bytes();
+    let mut out = String::with_capacity(prepared.len() + 16);
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'[' if bytes.get(i + 1) == Some(&b'^') => {
+                let Some(end) = class_end(bytes, i) else {
+                    break;
+                };
+                if prepared[i..end].is_ascii() {
+                    out.push_str(&prepared[copied..i]);
+                    out.push_str("(?-u:");
+                    out.push_str(&prepared[i..end]);
+                    out.push(')');
+                    copied = end;
+                }
+                i = end;
+            }
+            b'[' => i = class_end(bytes, i).unwrap_or(bytes.len()),
+            _ => i += 1,
+        }
+    }
+    out.push_str(&prepared[copied..]);
+    out
+}
+
+/// The end (one past its `]`) of the class that opens at `open`, with the classes nested
+/// in it (`[^-[:word:]]`); a `]` first in a class is a member.
+fn class_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'[' => {
+                depth += 1;
+                i += 1;
+                if bytes.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b']') {
+                    i += 1;
+                }
+                continue;
+            }
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The compiled size one pattern may take (bytes).
 pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
@@ -764,6 +835,43 @@ mod tests {
             let regex = regex::Regex::new(&prepare_pattern(pattern)).unwrap();
             assert_eq!(regex.is_match(text), expected, "{pattern} on {text}");
         }
+    }
+
+    #[test]
+    fn negated_classes_of_ascii_characters_become_byte_classes() {
+        assert_eq!(
+            byte_gaps(r"a[^.;]{0,40}?b(?:[^.]|\.[[:digit:]])*?"),
+            r"a(?-u:[^.;]){0,40}?b(?:(?-u:[^.])|\.[[:digit:]])*?"
+        );
+        // Nested classes are part of the class; a `]` first in a class is a member.
+        assert_eq!(byte_gaps(r"well[^-[:word:]]"), r"well(?-u:[^-[:word:]])");
+        assert_eq!(byte_gaps(r"[^]a]x"), r"(?-u:[^]a])x");
+        // Classes that are not negated, or name a character beyond ASCII, stay as they
+        // are; so does an escaped bracket.
+        for unchanged in [r"[a-z’' -]{0,40}", r"[^’.]+", r"\[^x\]", r"[[:^word:]]"] {
+            assert_eq!(byte_gaps(unchanged), unchanged);
+        }
+        // On text beyond ASCII a byte gap finds what the Unicode gap finds.
+        let unicode = regex::Regex::new(r"staff[^.;]{0,20}?waited").unwrap();
+        let bytes = regex_automata::meta::Builder::new()
+            .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+            .build(&byte_gaps(r"staff[^.;]{0,20}?waited"))
+            .unwrap();
+        for text in [
+            "staff’s team – waited",
+            "staff said é£ waited",
+            "staff. waited",
+        ] {
+            assert_eq!(
+                unicode.find(text).map(|m| m.range()),
+                bytes.find(text).map(|m| m.range()),
+                "{text}"
+            );
+        }
+        // The bound counts bytes: eleven two-byte letters pass a gap of twenty.
+        let text = "staff ééééééééééé waited";
+        assert!(unicode.is_match(text));
+        assert!(!bytes.is_match(text));
     }
 
     const GOOD: &str = r#"

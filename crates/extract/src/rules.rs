@@ -379,14 +379,16 @@ pub(crate) fn size_checked_nfa(
 #[derive(Debug, Clone)]
 pub struct Unless {
     source: String,
-    regex: OnceLock<regex::Regex>,
+    regex: OnceLock<regex::bytes::Regex>,
 }
 
 impl Unless {
-    /// Check a pattern (see [`prepare_pattern`]) for use as an exception.
+    /// Check a pattern (see [`prepare_pattern`] and [`byte_gaps`]) for use as an exception.
     fn new(pattern: &str) -> Result<Unless, String> {
-        let source = prepare_pattern(pattern);
-        let hir = regex_syntax::Parser::new()
+        let source = byte_gaps(&prepare_pattern(pattern));
+        let hir = regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
             .parse(&source)
             .map_err(|e| e.to_string())?;
         size_checked_nfa(&hir)?;
@@ -400,13 +402,13 @@ impl Unless {
     pub fn is_match(&self, text: &str) -> bool {
         self.regex
             .get_or_init(|| {
-                regex::RegexBuilder::new(&self.source)
+                regex::bytes::RegexBuilder::new(&self.source)
                     .size_limit(PATTERN_SIZE_LIMIT * 8)
                     .dfa_size_limit(4 << 20)
                     .build()
                     .expect("an exception that passed Unless::new compiles")
             })
-            .is_match(text)
+            .is_match(text.as_bytes())
     }
 }
 

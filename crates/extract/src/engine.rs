@@ -434,11 +434,12 @@ fn aim_end_after(text: &str, goal_end: usize) -> usize {
     text.len()
 }
 
-/// Whether a comment on what went before (", which ...", ", who ...") opens between a
-/// negation and a cue: the negation does not reach into it ("people no longer required
-/// support, which was better than the national average").
+/// Whether a comment on what went before (", which ...", ", who ...") or a coordinated
+/// clause (", and ...") opens between a negation and a cue: the negation does not reach
+/// into it ("people no longer required support, which was better than the national
+/// average"; "applications were not prioritised, and some had waited over a year").
 fn comment_between(between: &str) -> bool {
-    between.contains(", which") || between.contains(", who")
+    between.contains(", which") || between.contains(", who") || between.contains(", and ")
 }
 
 /// Whether the cue at the start of `rest` compares a figure with its comparator after a

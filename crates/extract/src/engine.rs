@@ -1172,7 +1172,8 @@ impl RuleSet {
                     // kind listed with that one ("no timely or effective support"), not
                     // every cue in reach ("lack of oversight of people waiting").
                     if let Some(k) = negations.iter().position(|n| {
-                        n.start >= cs
+                        rule.negatable
+                            && n.start >= cs
                             && n.end <= m.start
                             && match n.last_turned {
                                 None => {
@@ -2120,6 +2121,27 @@ must_not_match = ["Nothing here."]
         assert_eq!(tags.polarity, Polarity::Shortfall);
         // With no cue of its verb to turn round, the negated subject is the finding.
         let tags = rules.tag("No one had contacted them.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    #[test]
+    fn a_cue_that_is_not_negatable_is_not_turned_round() {
+        let rules = rule_set(&[
+            phrases_rule("N1", "negation", "", r#""not""#, "not"),
+            phrases_rule("F1", "shortfall", "", r#""for months""#, "for months"),
+            phrases_rule(
+                "F2",
+                "shortfall",
+                "negatable = false\n",
+                r#""for years""#,
+                "for years",
+            ),
+        ]);
+        let context = Context::default();
+        // The months are turned round by the "not" before them; the years are not.
+        let tags = rules.tag("They had not been seen for months.", &context);
+        assert_eq!(tags.polarity, Polarity::Strength);
+        let tags = rules.tag("They had not been seen for years.", &context);
         assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 

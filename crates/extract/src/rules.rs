@@ -108,6 +108,8 @@ struct RuleFile {
     scope: Scope,
     #[serde(default)]
     counts_in_aims: bool,
+    #[serde(default = "default_negatable")]
+    negatable: bool,
     #[serde(default)]
     takes_object: Option<Spanned<bool>>,
     #[serde(default)]
@@ -143,6 +145,10 @@ fn default_weight() -> f32 {
     1.0
 }
 
+fn default_negatable() -> bool {
+    true
+}
+
 /// A validated rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -158,6 +164,9 @@ pub struct Rule {
     /// Whether the cue still counts after a goal signal ("to understand needs were under
     /// development": the unfinished-work cue is the main verb, not part of the aim).
     pub counts_in_aims: bool,
+    /// Whether a negation before the cue turns it round (a duration, "for several months",
+    /// measures what was not done, and is not turned round by the "not" before it).
+    pub negatable: bool,
     /// Whether a cue of the other kind right after it is its object, what it is about
     /// ("understood the challenges", "insight into the barriers"), not a finding.
     pub takes_object: bool,
@@ -700,6 +709,7 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         weight: raw.weight,
         scope: raw.scope,
         counts_in_aims: raw.counts_in_aims,
+        negatable: raw.negatable,
         takes_object: raw.takes_object.is_some_and(|t| *t.get_ref()),
         keeps_themes: raw.keeps_themes.is_some_and(|k| *k.get_ref()),
         reach: raw

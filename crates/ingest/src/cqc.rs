@@ -592,15 +592,28 @@ fn recognise_keyed(
     doc
 }
 
-/// Read the framework wording after the score and return where the findings start.
+/// Read the framework wording after the score and return where the findings start: after
+/// the "Key findings" heading where the page has one (whatever framework wording before it
+/// went unrecognised), else after the framework wording.
 fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize) -> usize {
     let n = view.blocks.len();
+    let key_findings = view.position(from, |k| k == "key findings for this quality statement");
     let mut i = from;
     let mut findings_from = from;
     while i < n {
         let key = view.key(i);
         if key == "key findings for this quality statement" {
             return i + 1;
+        }
+        // An "I ..." statement whose "What people expect" heading is missing.
+        if !view.is_heading(i) && starts_with_i(view.text(i)) {
+            doc.framework.push(FrameworkStatement {
+                kind: FrameworkKind::Expectation,
+                text: view.text(i).to_string(),
+            });
+            i += 1;
+            findings_from = i;
+            continue;
         }
         if key == "what people expect" {
             i += 1;
@@ -637,7 +650,7 @@ fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize
         }
         break;
     }
-    findings_from
+    key_findings.map_or(findings_from, |k| k + 1)
 }
 
 fn starts_with_i(text: &str) -> bool {
@@ -896,6 +909,27 @@ mod variant_tests {
         assert_eq!(doc.sections.len(), 1);
         assert_eq!(doc.sections[0].heading, "Front door");
         assert_eq!(doc.sentence_count(), 1);
+    }
+
+    #[test]
+    fn framework_wording_without_the_what_people_expect_heading_is_not_findings() {
+        // With and without the "Key findings" heading that ends the framework wording.
+        for key_findings in ["Key findings for this quality statement\n\n", ""] {
+            let page = format!(
+                "X Council: local authority assessment\n\nEquity in experience and outcomes\n\nScore: 2\n\n\
+                 I have care and support that sees me as a unique person.\n\nThe local authority commitment\n\n\
+                 We actively seek out information. We tailor the care in response.\n\n{key_findings}\
+                 Understanding barriers\n\nLeaders understood the area.\n"
+            );
+            let doc = parse("p.txt", page.as_bytes()).unwrap();
+            let sentences: Vec<&str> = doc.sentences().map(|s| doc.sentence_text(s)).collect();
+            assert_eq!(
+                sentences,
+                ["Leaders understood the area."],
+                "{key_findings:?}"
+            );
+            assert_eq!(doc.framework.len(), 2, "{key_findings:?}");
+        }
     }
 
     #[test]

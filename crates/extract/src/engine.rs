@@ -353,7 +353,8 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
 /// practice" leans on its own cue. So when the clauses after the conceded one hold no
 /// cue, the conceded clause's verdict is turned round into the next clause; a conceded
 /// clause with no verdict of its own after "despite" or "in spite of" ("Despite being a
-/// small authority, it had a voice at all levels") makes that clause a strength.
+/// small authority, it had a voice at all levels") makes that clause a strength. After
+/// "despite" the main clause alone is the finding; after "although" or "while" both are.
 fn conceded_main_clause(
     text: &str,
     matches: &[Match],
@@ -388,8 +389,13 @@ fn conceded_main_clause(
         return;
     };
     main[1] = CONCEDED_MAIN_WEIGHT;
-    strength[0] = 0.0;
-    shortfall[0] = 0.0;
+    // A difficulty overcome is not a finding of its own; what "although" or "while"
+    // grants still stands beside the main clause ("While the council understood health
+    // inequalities well, it had less understanding of its communities' needs": mixed).
+    if overcome {
+        strength[0] = 0.0;
+        shortfall[0] = 0.0;
+    }
 }
 
 /// The weight of the verdict a conceded clause gives a main clause with no cue of its own.

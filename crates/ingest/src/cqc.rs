@@ -602,32 +602,13 @@ fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize
     let mut findings_from = from;
     while i < n {
         let key = view.key(i);
-        if key == "key findings for this quality statement" {
-            return i + 1;
-        }
-        // An "I ..." statement whose "What people expect" heading is missing.
         if !view.is_heading(i) && starts_with_i(view.text(i)) {
+            // An "I ..." statement, under "What people expect" or without that heading.
             doc.framework.push(FrameworkStatement {
                 kind: FrameworkKind::Expectation,
                 text: view.text(i).to_string(),
             });
-            i += 1;
-            findings_from = i;
-            continue;
-        }
-        if key == "what people expect" {
-            i += 1;
-            while i < n && !view.is_heading(i) && starts_with_i(view.text(i)) {
-                doc.framework.push(FrameworkStatement {
-                    kind: FrameworkKind::Expectation,
-                    text: view.text(i).to_string(),
-                });
-                i += 1;
-            }
-            findings_from = i;
-            continue;
-        }
-        if key == "the local authority commitment" {
+        } else if key == "the local authority commitment" {
             i += 1;
             while i < n && !view.is_heading(i) && view.text(i).starts_with("We ") {
                 doc.framework.push(FrameworkStatement {
@@ -638,17 +619,16 @@ fn quality_statement_findings_start(view: &View, doc: &mut Document, from: usize
             }
             findings_from = i;
             continue;
-        }
-        if SCORE_LINE.is_match(view.text(i))
-            || SCORE_LABEL.is_match(view.text(i))
-            || SCORE_WORDS.is_match(view.text(i))
+        } else if !(key == "what people expect"
             || key == "downloads"
+            || SCORE_LINE.is_match(view.text(i))
+            || SCORE_LABEL.is_match(view.text(i))
+            || SCORE_WORDS.is_match(view.text(i)))
         {
-            i += 1;
-            findings_from = i;
-            continue;
+            break;
         }
-        break;
+        i += 1;
+        findings_from = i;
     }
     key_findings.map_or(findings_from, |k| k + 1)
 }

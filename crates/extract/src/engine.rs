@@ -1197,6 +1197,26 @@ impl RuleSet {
                                 }
                             }
                     }) {
+                        // Two negations in a row before a cue cancel ("had not yet reduced
+                        // waiting times": the waits were not reduced), and neither turns it
+                        // round; negations listed or coordinated ("no delays, no backlogs",
+                        // "little or no wait", "neither ... nor") do not.
+                        let first = &negations[k];
+                        let doubled = first.last_turned.is_none()
+                            && negations.iter().any(|other| {
+                                let between = &text[first.end..other.start.max(first.end)];
+                                other.start >= first.end
+                                    && other.end <= m.start
+                                    && other.last_turned.is_none()
+                                    && &text[other.start..other.end] != "nor"
+                                    && !between.contains(',')
+                                    && !between
+                                        .split_whitespace()
+                                        .any(|w| matches!(w, "or" | "and" | "nor"))
+                            });
+                        if doubled {
+                            continue;
+                        }
                         m.negated = true;
                         let n = &mut negations[k];
                         // Only a cue close after it is surely what the negation is about;
@@ -2128,6 +2148,32 @@ must_not_match = ["Nothing here."]
         // With no cue of its verb to turn round, the negated subject is the finding.
         let tags = rules.tag("No one had contacted them.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    #[test]
+    fn two_negations_in_a_row_cancel_but_listed_ones_do_not() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "N1",
+                "negation",
+                "",
+                r#""not", "no", "reduced", "little""#,
+                "not",
+            ),
+            phrases_rule("F1", "shortfall", "", r#""waits", "backlogs""#, "waits"),
+        ]);
+        let context = Context::default();
+        for (text, expected) in [
+            ("The council had reduced waits.", Polarity::Strength),
+            (
+                "The council had not yet reduced waits.",
+                Polarity::Shortfall,
+            ),
+            ("There were no waits, no backlogs.", Polarity::Strength),
+            ("There were little or no waits.", Polarity::Strength),
+        ] {
+            assert_eq!(rules.tag(text, &context).polarity, expected, "{text}");
+        }
     }
 
     #[test]

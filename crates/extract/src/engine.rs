@@ -1210,9 +1210,10 @@ impl RuleSet {
                                     && other.last_turned.is_none()
                                     && &text[other.start..other.end] != "nor"
                                     && !between.contains(',')
-                                    && !between
-                                        .split_whitespace()
-                                        .any(|w| matches!(w, "or" | "and" | "nor"))
+                                    && !between.split_whitespace().any(|w| {
+                                        let word = w.trim_matches(|c: char| !c.is_alphanumeric());
+                                        matches!(word, "or" | "and" | "nor")
+                                    })
                             });
                         if doubled {
                             continue;

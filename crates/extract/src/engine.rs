@@ -1,8 +1,8 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    byte_gaps, parse_rules, phrase_body, prepare_pattern, read_rule_dir, size_checked_nfa, Better,
-    Kind, Rule, RuleError, Scope, Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
+    parse_rules, parse_source, pattern_source, phrase_body, read_rule_dir, size_checked_nfa,
+    Better, Kind, Rule, RuleError, Scope, Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
@@ -192,11 +192,7 @@ impl SentenceScratch {
 impl Pattern {
     /// Parse a pattern: its syntax tree and its anchors (see [`anchors`]).
     fn parse(source: &str) -> Result<(regex_syntax::hir::Hir, Anchors), String> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .utf8(false)
-            .build()
-            .parse(source)
-            .map_err(|e| e.to_string())?;
+        let hir = parse_source(source)?;
         let anchors = anchors(&hir);
         Ok((hir, anchors))
     }
@@ -279,7 +275,7 @@ impl Pattern {
 }
 
 /// `at`, or the end of the character it falls inside (a pattern's byte-class gaps,
-/// [`byte_gaps`], may stop inside a character beyond ASCII).
+/// [`pattern_source`], may stop inside a character beyond ASCII).
 fn char_end(text: &str, mut at: usize) -> usize {
     while !text.is_char_boundary(at) {
         at += 1;
@@ -546,7 +542,7 @@ impl RuleSet {
                 }
                 Kind::Regex => {
                     for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
-                        sources.push((index, pattern, line, byte_gaps(&prepare_pattern(pattern))));
+                        sources.push((index, pattern, line, pattern_source(pattern)));
                     }
                 }
             }
@@ -1204,10 +1200,11 @@ impl RuleSet {
                         let first = &negations[k];
                         let doubled = first.last_turned.is_none()
                             && negations.iter().any(|other| {
-                                let between = &text[first.end..other.start.max(first.end)];
-                                other.start >= first.end
-                                    && other.end <= m.start
-                                    && other.last_turned.is_none()
+                                if other.start < first.end || other.end > m.start {
+                                    return false;
+                                }
+                                let between = &text[first.end..other.start];
+                                other.last_turned.is_none()
                                     && &text[other.start..other.end] != "nor"
                                     && !between.contains(',')
                                     && !between.split_whitespace().any(|w| {

@@ -214,7 +214,7 @@ pub struct RuleError {
 /// DFA, and the ASCII classes compile to a fraction of the states of the Unicode ones.
 /// (The text is normalised: its spaces are ASCII spaces.) Case-sensitive patterns compile
 /// several times faster than case-insensitive Unicode ones.
-pub(crate) fn prepare_pattern(pattern: &str) -> String {
+fn prepare_pattern(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars().peekable();
     // How deep in `[...]` classes we are; a `]` first in a class is a literal.
@@ -300,7 +300,7 @@ pub(crate) fn prepare_pattern(pattern: &str) -> String {
 /// characters, so the gap crosses it as before, but its bound counts the character's 2
 /// to 4 bytes: "’" takes 3 of a `{0,60}`); a match that ends inside a character is
 /// snapped to the character's end where it is found.
-pub(crate) fn byte_gaps(prepared: &str) -> String {
+fn byte_gaps(prepared: &str) -> String {
     let bytes = prepared.as_bytes();
     let mut out = String::with_capacity(prepared.len() + 16);
     let (mut i, mut copied) = (0, 0);
@@ -363,6 +363,21 @@ fn class_end(bytes: &[u8], open: usize) -> Option<usize> {
     None
 }
 
+/// The source a rule's pattern (or `unless` exception) compiles from: prepared
+/// ([`prepare_pattern`]) and with its gaps made byte classes ([`byte_gaps`]).
+pub(crate) fn pattern_source(pattern: &str) -> String {
+    byte_gaps(&prepare_pattern(pattern))
+}
+
+/// The syntax tree of a [`pattern_source`] (its byte classes need `utf8(false)`).
+pub(crate) fn parse_source(source: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(source)
+        .map_err(|e| e.to_string())
+}
+
 /// The compiled size one pattern may take (bytes).
 pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
@@ -392,14 +407,10 @@ pub struct Unless {
 }
 
 impl Unless {
-    /// Check a pattern (see [`prepare_pattern`] and [`byte_gaps`]) for use as an exception.
+    /// Check a pattern (see [`pattern_source`]) for use as an exception.
     fn new(pattern: &str) -> Result<Unless, String> {
-        let source = byte_gaps(&prepare_pattern(pattern));
-        let hir = regex_syntax::ParserBuilder::new()
-            .utf8(false)
-            .build()
-            .parse(&source)
-            .map_err(|e| e.to_string())?;
+        let source = pattern_source(pattern);
+        let hir = parse_source(&source)?;
         size_checked_nfa(&hir)?;
         Ok(Unless {
             source,
@@ -674,8 +685,7 @@ pub fn parse_rule(file: &str, source: &str) -> Result<Rule, RuleError> {
         // The figures are read from the pattern's named groups (a syntax error is left
         // to the rule set, which compiles every pattern and names its line).
         for pattern in &raw.patterns {
-            let Ok(hir) = regex_syntax::Parser::new().parse(&prepare_pattern(pattern.get_ref()))
-            else {
+            let Ok(hir) = parse_source(&pattern_source(pattern.get_ref())) else {
                 continue;
             };
             let names = capture_names(&hir);

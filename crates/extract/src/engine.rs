@@ -437,11 +437,17 @@ fn aim_end_after(text: &str, goal_end: usize) -> usize {
 }
 
 /// Whether a comment on what went before (", which ...", ", who ...") or a coordinated
-/// clause (", and ...") opens between a negation and a cue: the negation does not reach
-/// into it ("people no longer required support, which was better than the national
-/// average"; "applications were not prioritised, and some had waited over a year").
+/// clause (", and ...", "and they ...") opens between a negation and a cue: the negation
+/// does not reach into it ("people no longer required support, which was better than the
+/// national average"; "applications were not prioritised, and some had waited over a
+/// year"; "leaders were not visible and they did not feel part of it").
 fn comment_between(between: &str) -> bool {
-    between.contains(", which") || between.contains(", who") || between.contains(", and ")
+    between.contains(", which")
+        || between.contains(", who")
+        || between.contains(", and ")
+        || between
+            .match_indices(" and")
+            .any(|(i, and)| CLAUSE_SUBJECT.is_match(&between[i + and.len()..]))
 }
 
 /// Whether the cue at the start of `rest` compares a figure with its comparator after a

@@ -1705,7 +1705,7 @@ const OBJECT_LINK_WORDS: &[&str] = &[
     "people",
     "those",
 ];
-const MAX_OBJECT_LINK_WORDS: usize = 6;
+const MAX_OBJECT_LINK_WORDS: usize = 8;
 /// How far (in bytes, from start to start) a cue that takes an object looks for it.
 const OBJECT_REACH_BYTES: usize = 160;
 
@@ -1715,13 +1715,19 @@ const OBJECT_REACH_BYTES: usize = 160;
 fn links_an_object(between: &str) -> bool {
     let words: Vec<&str> = between.split_whitespace().collect();
     let and_or = |i: usize| words.get(i).is_some_and(|w| matches!(*w, "and" | "or"));
+    // The subject of a question the object asks: "where it needed to improve".
+    let asked_subject = |i: usize| {
+        matches!(words[i], "it" | "they" | "we" | "there")
+            && i > 0
+            && matches!(words[i - 1], "where" | "what" | "how" | "why")
+    };
     words.len() <= MAX_OBJECT_LINK_WORDS
         && words
             .iter()
             .enumerate()
             .all(|(i, word)| match word.strip_suffix(',') {
                 Some(_) => !and_or(i + 1),
-                None => OBJECT_LINK_WORDS.contains(word) || and_or(i + 1),
+                None => OBJECT_LINK_WORDS.contains(word) || and_or(i + 1) || asked_subject(i),
             })
 }
 

@@ -157,6 +157,56 @@ fn report_name_variants_of_a_real_council_resolve_to_one_gss_code() {
 }
 
 #[test]
+fn a_page_without_a_title_line_takes_its_council_from_its_folder_or_text_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "Assessing needs\n\nScore: 2\n\nKey findings for this quality statement\n\n";
+    let in_folder = dir.path().join("wirral");
+    std::fs::create_dir(&in_folder).unwrap();
+    std::fs::write(
+        in_folder.join("needs.txt"),
+        format!("{body}People waited.\n"),
+    )
+    .unwrap();
+    let loose = dir.path().join("page.txt");
+    std::fs::write(
+        &loose,
+        format!("{body}Leaders in Sefton knew the area. Sefton had plans.\n"),
+    )
+    .unwrap();
+    let unknown = dir.path().join("other.txt");
+    std::fs::write(&unknown, format!("{body}People waited.\n")).unwrap();
+    let out = dir.path().join("out");
+    assert_eq!(analyse(&[dir.path()], &out).status.code(), Some(0));
+    let reports = read_csv(&out.join("reports.csv"));
+    let gss = |file: &str| {
+        reports
+            .iter()
+            .find(|r| r["path"].ends_with(file))
+            .map(|r| (r["council"].clone(), r["gss_code"].clone()))
+            .unwrap()
+    };
+    assert_eq!(gss("needs.txt").1, "E08000015", "Wirral, from its folder");
+    assert!(!gss("needs.txt").0.is_empty());
+    assert_eq!(
+        gss("page.txt").1,
+        "E08000014",
+        "Sefton, named twice in the text"
+    );
+    assert_eq!(gss("other.txt"), (String::new(), String::new()));
+    let warnings = read_csv(&out.join("errors.csv"));
+    let warning = |file: &str| {
+        warnings
+            .iter()
+            .find(|w| w["path"].ends_with(file))
+            .map(|w| w["error"].clone())
+            .unwrap()
+    };
+    assert!(warning("needs.txt").contains("inferred from its folder \"wirral\""));
+    assert!(warning("page.txt").contains("inferred from its text"));
+    assert!(warning("other.txt").contains("council left empty"));
+}
+
+#[test]
 fn council_themes_has_a_row_per_council_and_theme_with_distinctiveness() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

@@ -1,7 +1,10 @@
 //! The project's table of the 153 English councils with adult social care duties
 //! (`data/councils.csv`: official name, short name, GSS code, region, type, and the name
-//! variants reports use), and resolving a report's council name to one of them.
+//! variants reports use), and resolving a report's council name to one of them; for a page
+//! with no title line, inferring its council from the folder it sits in or the names in its
+//! text.
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -68,7 +71,23 @@ pub struct Councils {
     pub all: Vec<Council>,
     by_full: HashMap<String, usize>,
     by_core: HashMap<String, usize>,
+    /// Every council's names as written in report text (case matters), and whose each is.
+    names: AhoCorasick,
+    name_owner: Vec<usize>,
 }
+
+/// Where the council of a page with no title line was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inferred {
+    /// A folder the page sits in is named after the council ("barnet/equity.txt",
+    /// "stockton-on-tees-0325/...").
+    Folder(String),
+    /// The council is named in the text this many times, more than any other.
+    Text(usize),
+}
+
+/// The fewest mentions of a council that make it a page's council.
+const MIN_MENTIONS: usize = 2;
 
 static COUNCILS: LazyLock<Councils> = LazyLock::new(|| Councils::parse(TABLE));
 
@@ -121,10 +140,74 @@ impl Councils {
             .filter(|(_, owners)| owners.len() == 1)
             .map(|(key, owners)| (key, owners[0]))
             .collect();
+        let mut written = Vec::new();
+        let mut name_owner = Vec::new();
+        for (index, council) in all.iter().enumerate() {
+            for name in [&council.name, &council.short_name]
+                .into_iter()
+                .chain(&council.variants)
+            {
+                if !written.contains(name) {
+                    written.push(name.clone());
+                    name_owner.push(index);
+                }
+            }
+        }
+        let names = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&written)
+            .expect("council names build an automaton");
         Councils {
             all,
             by_full,
             by_core,
+            names,
+            name_owner,
+        }
+    }
+
+    /// The council of a page whose title line is missing: the first of the two folders
+    /// above it named after a council (a trailing "-MMYY" of the report's address is
+    /// ignored), or else the council its text names most, at least twice and more than any
+    /// other.
+    pub fn infer(&self, path: &str, text: &str) -> Option<(&Council, Inferred)> {
+        let folders = std::path::Path::new(path)
+            .parent()
+            .into_iter()
+            .flat_map(|p| p.components().rev().take(2))
+            .filter_map(|c| c.as_os_str().to_str());
+        for folder in folders {
+            let name = folder.trim_end_matches(|c: char| c.is_ascii_digit());
+            let name = match name.strip_suffix('-') {
+                Some(stem) if name.len() + 4 == folder.len() => stem,
+                _ => folder,
+            };
+            if let Some(council) = self.resolve(&name.replace(['-', '_'], " ")) {
+                return Some((council, Inferred::Folder(folder.to_string())));
+            }
+        }
+        let mut mentions: HashMap<usize, usize> = HashMap::new();
+        let bytes = text.as_bytes();
+        let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+        for m in self.names.find_iter(text) {
+            if is_word(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
+                || is_word(bytes.get(m.end()))
+            {
+                continue;
+            }
+            *mentions
+                .entry(self.name_owner[m.pattern().as_usize()])
+                .or_default() += 1;
+        }
+        let mut counts: Vec<(usize, usize)> = mentions.into_iter().map(|(i, n)| (n, i)).collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        match counts.as_slice() {
+            [(n, i), rest @ ..]
+                if *n >= MIN_MENTIONS && rest.first().is_none_or(|(second, _)| second < n) =>
+            {
+                Some((&self.all[*i], Inferred::Text(*n)))
+            }
+            _ => None,
         }
     }
 
@@ -180,6 +263,58 @@ mod tests {
         );
         assert_eq!(gss("City of London"), gss("City of London Corporation"));
         assert!(gss("City of London").is_some());
+    }
+
+    fn inferred(path: &str, text: &str) -> Option<(&'static str, Inferred)> {
+        Councils::builtin()
+            .infer(path, text)
+            .map(|(c, how)| (c.short_name.as_str(), how))
+    }
+
+    #[test]
+    fn a_page_without_a_title_line_takes_the_council_its_folder_is_named_after() {
+        assert_eq!(
+            inferred("reports/barnet/equity.txt", ""),
+            Some(("Barnet", Inferred::Folder("barnet".into())))
+        );
+        assert_eq!(
+            inferred("reports/hammersmith-and-fulham/equity.txt", ""),
+            Some((
+                "Hammersmith and Fulham",
+                Inferred::Folder("hammersmith-and-fulham".into())
+            ))
+        );
+        assert_eq!(
+            inferred("stockton-on-tees-0325/theme1/equity.txt", ""),
+            Some((
+                "Stockton-on-Tees",
+                Inferred::Folder("stockton-on-tees-0325".into())
+            ))
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_title_line_or_council_folder_takes_the_council_its_text_names_most() {
+        let text = "Leaders in Stockton-on-Tees knew the area. The Fairer Stockton on Tees \
+                    framework and Team Stockton worked with Middlesbrough.";
+        assert_eq!(
+            inferred("downloads/page.txt", text),
+            Some(("Stockton-on-Tees", Inferred::Text(3)))
+        );
+        // Named once, or no more often than another council: not enough to tell.
+        assert_eq!(
+            inferred("page.txt", "Leaders in Stockton-on-Tees knew."),
+            None
+        );
+        assert_eq!(
+            inferred("page.txt", "Wigan and Bolton. Wigan and Bolton again."),
+            None
+        );
+        // A name inside a longer word is not a mention ("Kent" in "Kentish").
+        assert_eq!(
+            inferred("page.txt", "Kentish towns and Kentish towns."),
+            None
+        );
     }
 
     #[test]

@@ -538,7 +538,8 @@ impl<'a> Renderer<'a> {
             .collect::<Vec<_>>()
             .join(";");
         let qs = doc.quality_statement;
-        let council_name = opt(doc.council.as_deref());
+        // As the page writes it, or the table's name for a council inferred without a title.
+        let council_name = opt(doc.council.as_deref().or(council.map(|c| c.name.as_str())));
         let gss = opt(council.map(|c| c.gss_code.as_str()));
         let qs_title = opt(qs.map(|q| q.title));
         let mut reports = CsvRows::after(std::mem::take(&mut out.reports), 512);

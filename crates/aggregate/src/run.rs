@@ -1,6 +1,6 @@
 //! The corpus run: parallel per file, ordered output, atomic writes.
 
-use crate::councils::{Council, Councils};
+use crate::councils::{Council, Councils, Inferred};
 use crate::inputs::{display_path, FileError, Inputs};
 use crate::output::{ErrorsCsv, Outputs, Rendered, Renderer, StagedFile};
 use crate::stats::{write_aggregates, Aggregator, PageCounts};
@@ -95,10 +95,7 @@ fn process_file(
     Ok(pages
         .into_iter()
         .map(|tagged| {
-            let (council, warning) = match resolve_council(&tagged.document) {
-                Ok(council) => (council, None),
-                Err(warning) => (None, Some(warning)),
-            };
+            let (council, warning) = resolve_council(&tagged.document);
             renderer.render(&tagged, council, rendered);
             PageResult {
                 counts: Aggregator::page(&tagged, council),
@@ -167,20 +164,43 @@ fn resolve_name(name: &str) -> Option<&'static Council> {
     })
 }
 
-/// The council of a document from the table, or a warning saying why there is none.
-fn resolve_council(doc: &Document) -> Result<Option<&'static Council>, FileError> {
+/// The council of a document from the table, and a warning when its name is not in the
+/// table, or when the page has no title line (the council is then inferred, if it can be,
+/// from the page's folder or text, and the warning says so).
+fn resolve_council(doc: &Document) -> (Option<&'static Council>, Option<FileError>) {
+    let warning = |message: String| Some(FileError::warning(doc.path.clone(), message));
     match doc.council.as_deref() {
-        Some(name) => resolve_name(name).map(Some).ok_or_else(|| {
-            FileError::warning(
-                doc.path.clone(),
-                format!("council {name:?} is not in the council table: gss_code left empty"),
-            )
-        }),
-        None if doc.kind != PageKind::Other => Err(FileError::warning(
-            doc.path.clone(),
-            "no council title line on the page: council left empty",
-        )),
-        None => Ok(None),
+        Some(name) => match resolve_name(name) {
+            Some(council) => (Some(council), None),
+            None => (
+                None,
+                warning(format!(
+                    "council {name:?} is not in the council table: gss_code left empty"
+                )),
+            ),
+        },
+        None if doc.kind != PageKind::Other => {
+            match Councils::builtin().infer(&doc.path, &doc.text) {
+                Some((council, how)) => {
+                    let from = match how {
+                        Inferred::Folder(folder) => format!("its folder {folder:?}"),
+                        Inferred::Text(n) => format!("its text, which names it {n} times"),
+                    };
+                    (
+                        Some(council),
+                        warning(format!(
+                            "no council title line on the page: council {:?} inferred from {from}",
+                            council.short_name
+                        )),
+                    )
+                }
+                None => (
+                    None,
+                    warning("no council title line on the page: council left empty".into()),
+                ),
+            }
+        }
+        None => (None, None),
     }
 }
 

@@ -230,6 +230,20 @@ fn council_of_title_line(line: &str) -> Option<&str> {
         (!council.is_empty()).then_some(council)
     })
 }
+/// The council named in a saved page's `<title>` ("Assessing needs - Wigan Council: local
+/// authority assessment - Care Quality Commission"): the title line's council, after the
+/// page heading that may come before it.
+pub(crate) fn council_of_page_title(title: &str) -> Option<&str> {
+    let council = council_of_title_line(title)?;
+    let after_heading = [" - ", " | ", " – ", " — "]
+        .iter()
+        .filter_map(|separator| council.rfind(separator).map(|at| at + separator.len()))
+        .max()
+        .unwrap_or(0);
+    let council = council[after_heading..].trim();
+    (!council.is_empty()).then_some(council)
+}
+
 static SCORE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^score\s*:?\s*([1-4])(?:$|[^0-9])").unwrap());
 static SCORE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -412,10 +426,11 @@ pub(crate) fn split_pages(
     format: Format,
     text: String,
     blocks: Vec<Block>,
+    council_hint: Option<&str>,
 ) -> Vec<Document> {
     let v = view(&text, &blocks);
     let starts = page_starts(&v);
-    let council = title_council(&v);
+    let council = title_council(&v).or_else(|| council_hint.map(str::to_string));
     let keys = v.keys;
     if starts.len() < 2 {
         return vec![recognise_keyed(
@@ -961,6 +976,39 @@ mod variant_tests {
         assert_eq!(council(": local authority assessment"), None);
         assert_eq!(council("Leeds local authority assessment"), None);
         assert_eq!(council("Leeds: local authority assessments"), None);
+    }
+
+    #[test]
+    fn a_saved_page_without_a_title_line_takes_the_council_of_its_html_title() {
+        let page = |title: &str| {
+            format!(
+                "<html><head><title>{title}</title></head><body><h1>Assessing needs</h1>\
+                 <p>Score: 3</p><h2>Key findings for this quality statement</h2>\
+                 <p>People waited.</p></body></html>"
+            )
+        };
+        let council = |title: &str| parse("p.html", page(title).as_bytes()).unwrap().council;
+        assert_eq!(
+            council("Assessing needs - Wigan Council: local authority assessment - Care Quality Commission"),
+            Some("Wigan Council".into())
+        );
+        assert_eq!(
+            council("Stoke-on-Trent: local authority assessment | CQC"),
+            Some("Stoke-on-Trent".into())
+        );
+        assert_eq!(
+            council("Hammersmith &amp; Fulham: local authority assessment"),
+            Some("Hammersmith & Fulham".into())
+        );
+        assert_eq!(council("Assessing needs - Care Quality Commission"), None);
+        // The page's own title line comes first.
+        let doc = parse(
+            "p.html",
+            b"<title>Wigan Council: local authority assessment</title>\
+              <p>Bolton Council: local authority assessment</p><h1>Assessing needs</h1>",
+        )
+        .unwrap();
+        assert_eq!(doc.council.as_deref(), Some("Bolton Council"));
     }
 
     #[test]

@@ -275,6 +275,19 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
+/// The text of the page's `<title>` element, if it has one in its first 64 KiB.
+pub(crate) fn title(source: &str) -> Option<String> {
+    static TITLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?is)<title\b[^>]*>([^<]{1,500})</title>").unwrap());
+    let head = &source[..source.floor_char_boundary(64 << 10)];
+    let raw = TITLE.captures(head)?.get(1)?.as_str();
+    let title = decode_entities(raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!title.is_empty()).then_some(title)
+}
+
 /// Linear fallback for pathological markup: tags are scanned, not built into a tree;
 /// scripts, styles and the head are skipped; block tags break blocks, `<br>` breaks lines.
 fn flat_raw_blocks(source: &str) -> Vec<RawBlock> {

@@ -268,8 +268,15 @@ pub fn parse_with(
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Result<Document, IngestError> {
-    let (format, text, blocks) = read_blocks(path, bytes, options)?;
-    Ok(cqc::recognise(path.to_string(), format, text, blocks, None))
+    let (format, text, blocks, title) = read_blocks(path, bytes, options)?;
+    let council = title.as_deref().and_then(cqc::council_of_page_title);
+    Ok(cqc::recognise(
+        path.to_string(),
+        format,
+        text,
+        blocks,
+        council,
+    ))
 }
 
 /// Parse a file that may hold several report pages (a whole report saved as one file):
@@ -293,15 +300,19 @@ pub fn parse_pages(
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Result<Vec<Document>, IngestError> {
-    let (format, text, blocks) = read_blocks(path, bytes, options)?;
-    Ok(cqc::split_pages(path, format, text, blocks))
+    let (format, text, blocks, title) = read_blocks(path, bytes, options)?;
+    let council = title.as_deref().and_then(cqc::council_of_page_title);
+    Ok(cqc::split_pages(path, format, text, blocks, council))
 }
+
+/// A file's format, normalised text and blocks, and (for HTML) its `<title>`.
+type ReadBlocks = (Format, String, Vec<Block>, Option<String>);
 
 fn read_blocks(
     path: &str,
     bytes: &[u8],
     options: &ParseOptions,
-) -> Result<(Format, String, Vec<Block>), IngestError> {
+) -> Result<ReadBlocks, IngestError> {
     if bytes.len() > options.max_bytes {
         return Err(IngestError::TooLarge {
             path: path.to_string(),
@@ -322,9 +333,9 @@ fn read_blocks(
             offset,
         });
     }
-    let raw = match format {
-        Format::Html => html::raw_blocks(&decoded.text),
-        Format::Text => blocks::text_raw_blocks(&decoded.text),
+    let (raw, title) = match format {
+        Format::Html => (html::raw_blocks(&decoded.text), html::title(&decoded.text)),
+        Format::Text => (blocks::text_raw_blocks(&decoded.text), None),
     };
     let (text, blocks) = blocks::build(raw);
     if blocks.is_empty() {
@@ -332,7 +343,7 @@ fn read_blocks(
             path: path.to_string(),
         });
     }
-    Ok((format, text, blocks))
+    Ok((format, text, blocks, title))
 }
 
 /// Decide HTML or text from the extension, then from the first bytes.

@@ -4,7 +4,7 @@
 //! with no title line, inferring its council from the folder it sits in or the names in its
 //! text.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -155,6 +155,7 @@ impl Councils {
         }
         let names = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(&written)
             .expect("council names build an automaton");
         Councils {
@@ -186,18 +187,28 @@ impl Councils {
                 return Some((council, Inferred::Folder(folder.to_string())));
             }
         }
+        // Names start with a capital after a space or a line break (or the text's start):
+        // only there is a name looked for.
         let mut mentions: HashMap<usize, usize> = HashMap::new();
         let bytes = text.as_bytes();
-        let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
-        for m in self.names.find_iter(text) {
-            if is_word(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
-                || is_word(bytes.get(m.end()))
-            {
+        let mut next_free = 0;
+        let word_starts =
+            std::iter::once(0).chain(memchr::memchr2_iter(b' ', b'\n', bytes).map(|i| i + 1));
+        for at in word_starts {
+            if at < next_free || !bytes.get(at).is_some_and(u8::is_ascii_uppercase) {
                 continue;
             }
-            *mentions
-                .entry(self.name_owner[m.pattern().as_usize()])
-                .or_default() += 1;
+            let input = Input::new(text)
+                .span(at..text.len())
+                .anchored(Anchored::Yes);
+            if let Some(m) = self.names.find(input) {
+                if !bytes.get(m.end()).is_some_and(u8::is_ascii_alphanumeric) {
+                    *mentions
+                        .entry(self.name_owner[m.pattern().as_usize()])
+                        .or_default() += 1;
+                    next_free = m.end();
+                }
+            }
         }
         let mut counts: Vec<(usize, usize)> = mentions.into_iter().map(|(i, n)| (n, i)).collect();
         counts.sort_unstable_by(|a, b| b.cmp(a));

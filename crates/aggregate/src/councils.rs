@@ -187,15 +187,15 @@ impl Councils {
                 return Some((council, Inferred::Folder(folder.to_string())));
             }
         }
-        // Names start with a capital after a space or a line break (or the text's start):
-        // only there is a name looked for.
+        // Names start with a capital at the start of a word: only there is a name looked
+        // for (a fiftieth of the positions of prose).
         let mut mentions: HashMap<usize, usize> = HashMap::new();
         let bytes = text.as_bytes();
-        let mut next_free = 0;
-        let word_starts =
-            std::iter::once(0).chain(memchr::memchr2_iter(b' ', b'\n', bytes).map(|i| i + 1));
-        for at in word_starts {
-            if at < next_free || !bytes.get(at).is_some_and(u8::is_ascii_uppercase) {
+        let mut from = 0;
+        while let Some(offset) = bytes[from..].iter().position(u8::is_ascii_uppercase) {
+            let at = from + offset;
+            from = at + 1;
+            if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
             let input = Input::new(text)
@@ -206,7 +206,7 @@ impl Councils {
                     *mentions
                         .entry(self.name_owner[m.pattern().as_usize()])
                         .or_default() += 1;
-                    next_free = m.end();
+                    from = m.end();
                 }
             }
         }

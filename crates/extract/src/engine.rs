@@ -1626,11 +1626,12 @@ fn contracted(phrase: &str) -> Option<String> {
 }
 
 /// The forms a phrase is matched in: itself, its contraction ([`contracted`]), with
-/// spaces for hyphens ("person centred"), and with curly apostrophes for straight ones.
+/// spaces for hyphens ("person centred") and with the hyphens left out ("coordinated",
+/// "multiagency"), and with curly apostrophes for straight ones.
 pub(crate) fn phrase_variants(body: &str) -> Vec<String> {
     let mut variants = vec![body.to_string()];
     variants.extend(contracted(body));
-    for (from, to) in [('-', " "), ('\'', "’")] {
+    for (from, to) in [('-', " "), ('-', ""), ('\'', "’")] {
         for i in 0..variants.len() {
             if variants[i].contains(from) {
                 variants.push(variants[i].replace(from, to));
@@ -2499,7 +2500,18 @@ must_not_match = ["Nothing here."]
         assert_eq!(contracted("timely"), None);
         assert_eq!(
             super::phrase_variants("didn't-stop"),
-            ["didn't-stop", "didn't stop", "didn’t-stop", "didn’t stop"]
+            [
+                "didn't-stop",
+                "didn't stop",
+                "didn'tstop",
+                "didn’t-stop",
+                "didn’t stop",
+                "didn’tstop"
+            ]
+        );
+        assert_eq!(
+            super::phrase_variants("co-ordinated"),
+            ["co-ordinated", "co ordinated", "coordinated"]
         );
         let rules = rule_set(&[
             phrases_rule(

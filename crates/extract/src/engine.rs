@@ -1625,21 +1625,46 @@ fn contracted(phrase: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
-/// The forms a phrase is matched in: itself, its contraction ([`contracted`]), with
-/// spaces for hyphens ("person centred") and with the hyphens left out ("coordinated",
+/// The forms a phrase is matched in: itself (first), its contraction ([`contracted`]),
+/// with each hyphen also as a space ("person centred") or left out ("coordinated",
 /// "multiagency"), and with curly apostrophes for straight ones.
 pub(crate) fn phrase_variants(body: &str) -> Vec<String> {
     let mut variants = vec![body.to_string()];
     variants.extend(contracted(body));
-    for (from, to) in [('-', " "), ('-', ""), ('\'', "’")] {
+    // Each hyphen in turn, in every form the ones before it took: "well-co-ordinated" is
+    // also "well coordinated" and "well-coordinated".
+    let hyphens = body.matches('-').count().min(MAX_VARIED_HYPHENS);
+    for _ in 0..hyphens {
         for i in 0..variants.len() {
-            if variants[i].contains(from) {
-                variants.push(variants[i].replace(from, to));
+            if let Some(at) = variants[i].find('-') {
+                let (before, after) = (&variants[i][..at], &variants[i][at + 1..]);
+                let spaced = format!("{before} {after}");
+                let joined = format!("{before}{after}");
+                variants[i] = format!("{before}\u{0}{after}");
+                variants.push(spaced);
+                variants.push(joined);
             }
         }
     }
+    for variant in &mut variants {
+        *variant = variant.replace('\u{0}', "-");
+    }
+    for i in 0..variants.len() {
+        if variants[i].contains('\'') {
+            variants.push(variants[i].replace('\'', "’"));
+        }
+    }
+    // The phrase itself first, then its other forms, each once.
+    let mut others: Vec<String> = variants.split_off(1);
+    others.sort_unstable();
+    others.dedup();
+    others.retain(|form| form != body);
+    variants.extend(others);
     variants
 }
+
+/// The hyphens of a phrase that take all three forms (a fourth and later keep theirs).
+const MAX_VARIED_HYPHENS: usize = 3;
 
 /// Where a phrase found at `start..end` ends as a whole-word match (a prefix phrase runs
 /// to the end of its word), or `None` when a letter or digit touches it.
@@ -2504,14 +2529,28 @@ must_not_match = ["Nothing here."]
                 "didn't-stop",
                 "didn't stop",
                 "didn'tstop",
-                "didn’t-stop",
                 "didn’t stop",
+                "didn’t-stop",
                 "didn’tstop"
             ]
         );
         assert_eq!(
             super::phrase_variants("co-ordinated"),
             ["co-ordinated", "co ordinated", "coordinated"]
+        );
+        assert_eq!(
+            super::phrase_variants("well-co-ordinated"),
+            [
+                "well-co-ordinated",
+                "well co ordinated",
+                "well co-ordinated",
+                "well coordinated",
+                "well-co ordinated",
+                "well-coordinated",
+                "wellco ordinated",
+                "wellco-ordinated",
+                "wellcoordinated"
+            ]
         );
         let rules = rule_set(&[
             phrases_rule(

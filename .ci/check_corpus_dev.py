@@ -101,7 +101,11 @@ def main():
                 failures.append(f"{key}: not in reports.csv")
                 continue
             kind = {"summary": "summary", "overview": "overview"}.get(e["page"], "quality_statement")
-            want = {"kind": kind, "council": e["council"] or "", "quality_statement": e["quality_statement"] or "",
+            # A page with no title line (the manifest gives it no council) takes the council
+            # its folder is named after, as the other pages of that folder name it.
+            council = e["council"] or next(
+                (o["council"] for o in manifest if o["council_slug"] == e["council_slug"] and o["council"]), "")
+            want = {"kind": kind, "council": council, "quality_statement": e["quality_statement"] or "",
                     "theme": str(e["theme"] or ""), "score": str(e["score"] or ""), "overall_rating": e["overall_rating"] or ""}
             for k, v in want.items():
                 if row[k] != v:

@@ -7,7 +7,6 @@ use crate::rules::{
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
 use regex::Regex;
-use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Anchored, Input};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -303,8 +302,19 @@ pub struct RuleSet {
     page_themes: Vec<PageThemes>,
     /// Per rule, the index in [`THEMES`] of its theme.
     theme_of: Vec<Option<usize>>,
-    scratch: Pool<Scratch, fn() -> Scratch>,
+    /// Which rule set this is, for the thread's working space (see [`RuleSet::with_scratch`]).
+    id: u64,
     fingerprint: String,
+}
+
+/// The ids of rule sets, from 1 (0 marks a thread's working space as no rule set's).
+static NEXT_RULE_SET_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+thread_local! {
+    /// Each thread's working space and the rule set it belongs to (its lazy DFA caches
+    /// fit that rule set's patterns only).
+    static SCRATCH: std::cell::RefCell<(u64, Scratch)> =
+        std::cell::RefCell::new((0, Scratch::default()));
 }
 
 /// The automaton of the literals: a double-array Aho-Corasick automaton (`daachorse`),
@@ -642,7 +652,7 @@ impl RuleSet {
             anchored_ends,
             searched_whole,
             patterns,
-            scratch: Pool::new(Scratch::default),
+            id: NEXT_RULE_SET_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             fingerprint,
         })
     }
@@ -781,19 +791,33 @@ impl RuleSet {
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
         let lowered = text.to_ascii_lowercase();
         let text = lowered.as_str();
-        let mut scratch = self.scratch.get();
-        let Scratch { search, sentence } = &mut *scratch;
-        self.raw_matches(text, search, &mut sentence.raw);
-        self.clauses(text, sentence);
-        let SentenceScratch {
-            raw,
-            clauses,
-            unless,
-            ..
-        } = sentence;
-        unless.clear();
-        raw.iter()
-            .any(|&(s, e, r)| r == rule_index && !self.excepted(r, s, e, text, clauses, unless))
+        self.with_scratch(|Scratch { search, sentence }| {
+            self.raw_matches(text, search, &mut sentence.raw);
+            self.clauses(text, sentence);
+            let SentenceScratch {
+                raw,
+                clauses,
+                unless,
+                ..
+            } = sentence;
+            unless.clear();
+            raw.iter()
+                .any(|&(s, e, r)| r == rule_index && !self.excepted(r, s, e, text, clauses, unless))
+        })
+    }
+
+    /// Run `f` with this thread's working space for this rule set: kept from one sentence
+    /// to the next, and started afresh when the thread last tagged with another rule set.
+    /// (A thread-local, not a pool: a pool hands its values to threads other than its
+    /// first through a lock, and with two workers that was 1.6% of the CPU time.)
+    fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
+        SCRATCH.with_borrow_mut(|(owner, scratch)| {
+            if *owner != self.id {
+                *scratch = Scratch::default();
+                *owner = self.id;
+            }
+            f(scratch)
+        })
     }
 
     /// The sentence's clauses, from `scratch.raw` into `scratch.clauses`.
@@ -892,8 +916,21 @@ impl RuleSet {
         previous: Option<&Tags>,
         implied: Option<&[ImpliedTheme]>,
     ) -> Tags {
-        let mut scratch = self.scratch.get();
-        let Scratch { search, sentence } = &mut *scratch;
+        self.with_scratch(|Scratch { search, sentence }| {
+            self.tag_in(original, text, previous, implied, search, sentence)
+        })
+    }
+
+    /// [`RuleSet::tag_lowered`] in the working space given.
+    fn tag_in(
+        &self,
+        original: &str,
+        text: &str,
+        previous: Option<&Tags>,
+        implied: Option<&[ImpliedTheme]>,
+        search: &mut SearchScratch,
+        sentence: &mut SentenceScratch,
+    ) -> Tags {
         self.raw_matches(text, search, &mut sentence.raw);
         self.clauses(text, sentence);
         let mut matches = self.kept_matches(original, text, sentence);
@@ -1907,15 +1944,42 @@ mod tests {
         let text = "staff were effective, but waits were long; ".repeat(20_000);
         let tags = rules.tag(&text, &Context::default());
         assert!(tags.matches.len() > 100, "the sentence has many matches");
-        let scratch = rules.scratch.get();
-        let sentence = &scratch.sentence;
-        for (name, capacity) in [
-            ("raw", sentence.raw.capacity()),
-            ("cuts", sentence.cuts.capacity()),
-            ("clauses", sentence.clauses.capacity()),
-            ("outers", sentence.outers.capacity()),
-        ] {
-            assert!(capacity <= SentenceScratch::MAX_KEPT, "{name}: {capacity}");
+        // The same thread's working space, as the next sentence gets it.
+        rules.with_scratch(|scratch| {
+            let sentence = &scratch.sentence;
+            for (name, capacity) in [
+                ("raw", sentence.raw.capacity()),
+                ("cuts", sentence.cuts.capacity()),
+                ("clauses", sentence.clauses.capacity()),
+                ("outers", sentence.outers.capacity()),
+            ] {
+                assert!(capacity <= SentenceScratch::MAX_KEPT, "{name}: {capacity}");
+            }
+        });
+    }
+
+    #[test]
+    fn two_rule_sets_tagging_on_one_thread_each_get_their_own_working_space() {
+        // One pattern each, with a lazy DFA of its own: the other's cache would not fit it.
+        let one_pattern = |id: &str, signal: &str, pattern: &str| {
+            format!(
+                "id = \"{id}\"\nname = \"p\"\ndescription = \"d\"\nkind = \"regex\"\n\
+                 signal = \"{signal}\"\npatterns = ['{pattern}']\nmust_match = [\"{pattern}\"]\n"
+            )
+        };
+        let strengths = rule_set(&[one_pattern("S1", "strength", "staff were skilled")]);
+        let shortfalls = rule_set(&[one_pattern("F1", "shortfall", "waits were long")]);
+        // A thread's working space is its rule set's only: another starts it afresh.
+        strengths.with_scratch(|scratch| scratch.search.pattern_starts.push(7));
+        strengths.with_scratch(|scratch| assert_eq!(scratch.search.pattern_starts, [7]));
+        shortfalls.with_scratch(|scratch| assert!(scratch.search.pattern_starts.is_empty()));
+        let text = "Staff were skilled, but waits were long.";
+        // Alternating on one thread: each finds its own matches, whatever the other left.
+        for _ in 0..3 {
+            let tags = strengths.tag(text, &Context::default());
+            assert_eq!((tags.polarity, tags.rules.len()), (Polarity::Strength, 1));
+            let tags = shortfalls.tag(text, &Context::default());
+            assert_eq!((tags.polarity, tags.rules.len()), (Polarity::Shortfall, 1));
         }
     }
 

@@ -895,7 +895,10 @@ impl RuleSet {
     pub fn tag(&self, text: &str, context: &Context) -> Tags {
         // Rules match lowercased text (ASCII lowercasing keeps every byte offset).
         let implied = context.page.map(|page| self.implied_themes(page));
-        self.tag_lowered(text, &text.to_ascii_lowercase(), context.previous, implied)
+        let lowered = text.to_ascii_lowercase();
+        self.with_scratch(|scratch| {
+            self.tag_lowered(text, &lowered, context.previous, implied, scratch)
+        })
     }
 
     /// The theme rules a page implies (none for a page no rule names).
@@ -908,28 +911,14 @@ impl RuleSet {
 
     /// [`RuleSet::tag`] of a sentence (`original`) and its ASCII lowercasing (`text`: the
     /// same offsets), after the tags of `previous`, on a page that implies `implied` (when
-    /// the page is known).
+    /// the page is known), in the thread's working space.
     fn tag_lowered(
         &self,
         original: &str,
         text: &str,
         previous: Option<&Tags>,
         implied: Option<&[ImpliedTheme]>,
-    ) -> Tags {
-        self.with_scratch(|Scratch { search, sentence }| {
-            self.tag_in(original, text, previous, implied, search, sentence)
-        })
-    }
-
-    /// [`RuleSet::tag_lowered`] in the working space given.
-    fn tag_in(
-        &self,
-        original: &str,
-        text: &str,
-        previous: Option<&Tags>,
-        implied: Option<&[ImpliedTheme]>,
-        search: &mut SearchScratch,
-        sentence: &mut SentenceScratch,
+        Scratch { search, sentence }: &mut Scratch,
     ) -> Tags {
         self.raw_matches(text, search, &mut sentence.raw);
         self.clauses(text, sentence);
@@ -975,20 +964,23 @@ impl RuleSet {
         // The document lowercased once, for all its sentences.
         let lowered = document.text.to_ascii_lowercase();
         let mut tags: Vec<Tags> = Vec::with_capacity(document.sentence_count());
-        for paragraph in document.sections.iter().flat_map(|s| &s.paragraphs) {
-            let first = tags.len();
-            for sentence in &paragraph.sentences {
-                let previous = tags[first..].last();
-                let span = sentence.start..sentence.end;
-                let t = self.tag_lowered(
-                    &document.text[span.clone()],
-                    &lowered[span],
-                    previous,
-                    implied,
-                );
-                tags.push(t);
+        self.with_scratch(|scratch| {
+            for paragraph in document.sections.iter().flat_map(|s| &s.paragraphs) {
+                let first = tags.len();
+                for sentence in &paragraph.sentences {
+                    let previous = tags[first..].last();
+                    let span = sentence.start..sentence.end;
+                    let t = self.tag_lowered(
+                        &document.text[span.clone()],
+                        &lowered[span],
+                        previous,
+                        implied,
+                        scratch,
+                    );
+                    tags.push(t);
+                }
             }
-        }
+        });
         tags
     }
 

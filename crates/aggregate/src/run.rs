@@ -19,9 +19,9 @@ pub struct Options {
     /// Rows (in bytes) a worker renders into one buffer before the writer takes it: each
     /// run of consecutive files is sized, from the rows files rendered so far, to hold
     /// about this much (with a few runs in flight a worker, this bounds memory whatever
-    /// the files' sizes). 1 MiB, as the one thread's `write_bytes`: with runs of 256 KiB,
-    /// two threads spent twice the system time in writes of a quarter of the size and in
-    /// waking the writer, and gave 1.6x one thread on text instead of 1.75x.
+    /// the files' sizes). 1 MiB, as the one thread's `write_bytes`: runs of 256 KiB made
+    /// two threads switch context 3.4 times as often (the writer woken for each run, writes
+    /// of a quarter of the size), and took 3% to 10% longer in alternating runs.
     pub run_bytes: usize,
     /// With one thread, rows are written once this many bytes of them are rendered.
     pub write_bytes: usize,

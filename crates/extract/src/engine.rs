@@ -1658,38 +1658,42 @@ fn contracted(phrase: &str) -> Option<String> {
 /// with each hyphen also as a space ("person centred") or left out ("coordinated",
 /// "multiagency"), and with curly apostrophes for straight ones.
 pub(crate) fn phrase_variants(body: &str) -> Vec<String> {
-    let mut variants = vec![body.to_string()];
-    variants.extend(contracted(body));
-    // Each hyphen in turn, in every form the ones before it took: "well-co-ordinated" is
-    // also "well coordinated" and "well-coordinated".
-    let hyphens = body.matches('-').count().min(MAX_VARIED_HYPHENS);
-    for _ in 0..hyphens {
-        for i in 0..variants.len() {
-            if let Some(at) = variants[i].find('-') {
-                let (before, after) = (&variants[i][..at], &variants[i][at + 1..]);
-                let spaced = format!("{before} {after}");
-                let joined = format!("{before}{after}");
-                variants[i] = format!("{before}\u{0}{after}");
-                variants.push(spaced);
-                variants.push(joined);
-            }
-        }
-    }
-    for variant in &mut variants {
-        *variant = variant.replace('\u{0}', "-");
-    }
+    let mut variants: Vec<String> = std::iter::once(body.to_string())
+        .chain(contracted(body))
+        .flat_map(|form| hyphen_forms(&form))
+        .collect();
     for i in 0..variants.len() {
         if variants[i].contains('\'') {
             variants.push(variants[i].replace('\'', "’"));
         }
     }
     // The phrase itself first, then its other forms, each once.
-    let mut others: Vec<String> = variants.split_off(1);
+    let mut others = variants.split_off(1);
     others.sort_unstable();
     others.dedup();
     others.retain(|form| form != body);
     variants.extend(others);
     variants
+}
+
+/// A phrase with each of its hyphens (up to [`MAX_VARIED_HYPHENS`]) kept, turned into a
+/// space or left out, in every combination: "well-co-ordinated" is also "well
+/// coordinated" and "well-coordinated". The phrase itself comes first.
+fn hyphen_forms(phrase: &str) -> Vec<String> {
+    let mut parts = phrase.split('-');
+    let mut forms = vec![parts.next().unwrap_or_default().to_string()];
+    for (i, part) in parts.enumerate() {
+        let joiners: &[&str] = if i < MAX_VARIED_HYPHENS {
+            &["-", " ", ""]
+        } else {
+            &["-"]
+        };
+        forms = forms
+            .iter()
+            .flat_map(|form| joiners.iter().map(move |j| format!("{form}{j}{part}")))
+            .collect();
+    }
+    forms
 }
 
 /// The hyphens of a phrase that take all three forms (a fourth and later keep theirs).

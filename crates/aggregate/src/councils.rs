@@ -86,6 +86,20 @@ pub enum Inferred {
     Text(usize),
 }
 
+/// The council part of a folder named after a report's address: what comes before its
+/// "-MMYY" ("stocktonontees-1025", "gateshead-0325-summary"), or the whole name.
+fn slug_name(folder: &str) -> &str {
+    let bytes = folder.as_bytes();
+    (0..bytes.len())
+        .find(|&at| {
+            bytes[at] == b'-'
+                && bytes.len() >= at + 5
+                && bytes[at + 1..at + 5].iter().all(u8::is_ascii_digit)
+                && bytes.get(at + 5).is_none_or(|&b| b == b'-')
+        })
+        .map_or(folder, |at| &folder[..at])
+}
+
 /// The fewest mentions of a council that make it a page's council.
 const MIN_MENTIONS: usize = 2;
 
@@ -127,9 +141,13 @@ impl Councils {
                 by_full.insert(full_key(name), index);
                 let core = core_key(name);
                 if !core.is_empty() {
-                    let owners = core_owners.entry(core).or_default();
-                    if !owners.contains(&index) {
-                        owners.push(index);
+                    // Also with its words run together, as in the slugs of report
+                    // addresses ("stocktonontees-1025").
+                    for key in [core.replace(' ', ""), core] {
+                        let owners = core_owners.entry(key).or_default();
+                        if !owners.contains(&index) {
+                            owners.push(index);
+                        }
                     }
                 }
             }
@@ -178,12 +196,7 @@ impl Councils {
             .flat_map(|p| p.components().rev().take(2))
             .filter_map(|c| c.as_os_str().to_str());
         for folder in folders {
-            let name = folder.trim_end_matches(|c: char| c.is_ascii_digit());
-            let name = match name.strip_suffix('-') {
-                Some(stem) if name.len() + 4 == folder.len() => stem,
-                _ => folder,
-            };
-            if let Some(council) = self.resolve(&name.replace(['-', '_'], " ")) {
+            if let Some(council) = self.resolve(&slug_name(folder).replace(['-', '_'], " ")) {
                 return Some((council, Inferred::Folder(folder.to_string())));
             }
         }
@@ -293,6 +306,20 @@ mod tests {
             Some((
                 "Hammersmith and Fulham",
                 Inferred::Folder("hammersmith-and-fulham".into())
+            ))
+        );
+        assert_eq!(
+            inferred("stocktonontees-1025/theme1/equity.txt", ""),
+            Some((
+                "Stockton-on-Tees",
+                Inferred::Folder("stocktonontees-1025".into())
+            ))
+        );
+        assert_eq!(
+            inferred("gateshead-0325-summary/page.txt", ""),
+            Some((
+                "Gateshead",
+                Inferred::Folder("gateshead-0325-summary".into())
             ))
         );
         assert_eq!(

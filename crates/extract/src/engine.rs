@@ -1772,6 +1772,16 @@ const OBJECT_REACH_BYTES: usize = 160;
 /// [`OBJECT_LINK_WORDS`], and words listed with the object ("risks" in "the risks and",
 /// "risks," in "the risks, gaps and"); ", and" opens a new clause.
 fn links_an_object(between: &str) -> bool {
+    // "its care market, including the gaps": what comes before "including" or "such as"
+    // is the object itself, a few words of any kind.
+    if let Some(at) = ["including ", "such as "]
+        .iter()
+        .filter_map(|opener| between.rfind(opener).map(|at| at + opener.len()))
+        .max()
+    {
+        let object = between[..at].split_whitespace().count();
+        return object <= MAX_OBJECT_LINK_WORDS && links_an_object(&between[at..]);
+    }
     let words: Vec<&str> = between.split_whitespace().collect();
     let and_or = |i: usize| words.get(i).is_some_and(|w| matches!(*w, "and" | "or"));
     // The subject of a question the object asks: "where it needed to improve".

@@ -25,6 +25,11 @@ pub struct Options {
     pub run_bytes: usize,
     /// With one thread, rows are written once this many bytes of them are rendered.
     pub write_bytes: usize,
+    /// Once this many bytes of rows are written the run is long enough to be worth laying
+    /// the literal automaton out for prose (see `RuleSet::lay_out_for_prose`; the writing
+    /// thread does it between writes): 16 MiB, about 2 MB of input, after which its 6 ms
+    /// are repaid within a few hundred milliseconds. It changes no output.
+    pub layout_after_rows: usize,
 }
 
 impl Default for Options {
@@ -33,6 +38,7 @@ impl Default for Options {
             max_bytes: ingest::DEFAULT_MAX_BYTES,
             run_bytes: 1 << 20,
             write_bytes: 1 << 20,
+            layout_after_rows: 16 << 20,
         }
     }
 }
@@ -256,6 +262,17 @@ pub fn run(
             Err(e) => problems.push(&e),
         }
     };
+    // A run long enough is worth laying the literal automaton out for prose; the
+    // writing thread does it, between writes.
+    let mut rows_before_layout = options.layout_after_rows;
+    let mut lay_out_when_long = |rows: usize| {
+        if rows_before_layout > 0 {
+            rows_before_layout = rows_before_layout.saturating_sub(rows);
+            if rows_before_layout == 0 {
+                rules.lay_out_for_prose();
+            }
+        }
+    };
     if rayon::current_num_threads() == 1 {
         // One thread: each file is processed, its rows rendered after those of the files
         // before it, and written with them once there are enough.
@@ -263,6 +280,7 @@ pub fn run(
         for (done, path) in inputs.files.iter().enumerate() {
             write(process_file(path, &renderer, &parse_options, &mut rendered))?;
             if rendered.byte_len() >= options.write_bytes {
+                lay_out_when_long(rendered.byte_len());
                 outputs.append(&mut rendered)?;
             }
             progress(done + 1);
@@ -323,6 +341,7 @@ pub fn run(
                         for result in results {
                             write(result)?;
                         }
+                        lay_out_when_long(rendered.byte_len());
                         outputs.append(&mut rendered)?;
                         free.push(rendered);
                         written += 1;
@@ -489,14 +508,29 @@ mod tests {
         write_bytes: usize,
         out: &Path,
     ) -> std::path::PathBuf {
+        run_corpus_laid_out_after(threads, run_bytes, write_bytes, usize::MAX, out)
+    }
+
+    /// [`run_corpus`], the literal automaton laid out for prose after `layout_after_rows`
+    /// bytes of rows.
+    fn run_corpus_laid_out_after(
+        threads: usize,
+        run_bytes: usize,
+        write_bytes: usize,
+        layout_after_rows: usize,
+        out: &Path,
+    ) -> std::path::PathBuf {
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
         let inputs = Inputs::collect(&[corpus]);
         assert!(inputs.files.len() > 8, "the project corpus has pages");
         let rules = RuleSet::builtin().unwrap();
-        let dir = out.join(format!("{threads}-{run_bytes}-{write_bytes}"));
+        let dir = out.join(format!(
+            "{threads}-{run_bytes}-{write_bytes}-{layout_after_rows}"
+        ));
         let options = Options {
             run_bytes,
             write_bytes,
+            layout_after_rows,
             ..Options::default()
         };
         let pool = rayon::ThreadPoolBuilder::new()
@@ -539,6 +573,17 @@ mod tests {
         let one = run_corpus(1, 256 << 10, 1 << 20, out.path());
         let three = run_corpus(3, 256 << 10, 1 << 20, out.path());
         assert_same_rows(&one, &three, "the thread count");
+    }
+
+    #[test]
+    fn laying_the_literals_out_for_prose_mid_run_changes_nothing_in_the_output() {
+        let out = tempfile::tempdir().unwrap();
+        let never = run_corpus(1, 256 << 10, 1, out.path());
+        for threads in [1, 2] {
+            // After the first file's rows: the rest are tagged with the new layout.
+            let mid_run = run_corpus_laid_out_after(threads, 1, 1, 1, out.path());
+            assert_same_rows(&never, &mid_run, "the automaton's layout");
+        }
     }
 
     #[test]

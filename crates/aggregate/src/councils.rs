@@ -297,38 +297,36 @@ mod tests {
 
     #[test]
     fn a_page_without_a_title_line_takes_the_council_its_folder_is_named_after() {
-        assert_eq!(
-            inferred("reports/barnet/equity.txt", ""),
-            Some(("Barnet", Inferred::Folder("barnet".into())))
-        );
-        assert_eq!(
-            inferred("reports/hammersmith-and-fulham/equity.txt", ""),
-            Some((
+        for (path, council, folder) in [
+            ("reports/barnet/equity.txt", "Barnet", "barnet"),
+            (
+                "reports/hammersmith-and-fulham/equity.txt",
                 "Hammersmith and Fulham",
-                Inferred::Folder("hammersmith-and-fulham".into())
-            ))
-        );
-        assert_eq!(
-            inferred("stocktonontees-1025/theme1/equity.txt", ""),
-            Some((
+                "hammersmith-and-fulham",
+            ),
+            // A report's address: its slug, then "-MMYY".
+            (
+                "stocktonontees-1025/theme1/equity.txt",
                 "Stockton-on-Tees",
-                Inferred::Folder("stocktonontees-1025".into())
-            ))
-        );
-        assert_eq!(
-            inferred("gateshead-0325-summary/page.txt", ""),
-            Some((
+                "stocktonontees-1025",
+            ),
+            (
+                "gateshead-0325-summary/page.txt",
                 "Gateshead",
-                Inferred::Folder("gateshead-0325-summary".into())
-            ))
-        );
-        assert_eq!(
-            inferred("stockton-on-tees-0325/theme1/equity.txt", ""),
-            Some((
+                "gateshead-0325-summary",
+            ),
+            (
+                "stockton-on-tees-0325/theme1/equity.txt",
                 "Stockton-on-Tees",
-                Inferred::Folder("stockton-on-tees-0325".into())
-            ))
-        );
+                "stockton-on-tees-0325",
+            ),
+        ] {
+            assert_eq!(
+                inferred(path, ""),
+                Some((council, Inferred::Folder(folder.into()))),
+                "{path}"
+            );
+        }
     }
 
     #[test]

@@ -133,11 +133,18 @@ impl Councils {
             .collect();
         let mut by_full = HashMap::new();
         let mut core_owners: HashMap<String, Vec<usize>> = HashMap::new();
+        // Each name as written, once, and whose it is (for names in report text).
+        let mut written: Vec<String> = Vec::new();
+        let mut name_owner = Vec::new();
         for (index, council) in all.iter().enumerate() {
             let names = [&council.name, &council.short_name]
                 .into_iter()
                 .chain(&council.variants);
             for name in names {
+                if !written.contains(name) {
+                    written.push(name.clone());
+                    name_owner.push(index);
+                }
                 by_full.insert(full_key(name), index);
                 let core = core_key(name);
                 if !core.is_empty() {
@@ -158,19 +165,6 @@ impl Councils {
             .filter(|(_, owners)| owners.len() == 1)
             .map(|(key, owners)| (key, owners[0]))
             .collect();
-        let mut written = Vec::new();
-        let mut name_owner = Vec::new();
-        for (index, council) in all.iter().enumerate() {
-            for name in [&council.name, &council.short_name]
-                .into_iter()
-                .chain(&council.variants)
-            {
-                if !written.contains(name) {
-                    written.push(name.clone());
-                    name_owner.push(index);
-                }
-            }
-        }
         let names = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)

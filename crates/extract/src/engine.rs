@@ -326,6 +326,19 @@ thread_local! {
 /// where a transition is two array reads.
 struct LiteralAutomaton(DoubleArrayAhoCorasick<u32>);
 
+/// The double array of the literals (each with its packed value), its states laid out in
+/// the order a scan of `profile` visits them (none: the builder's own order).
+fn literal_automaton(
+    literals: &[(Vec<u8>, u32)],
+    profile: &[String],
+) -> Result<DoubleArrayAhoCorasick<u32>, daachorse::errors::DaachorseError> {
+    // An empty corpus is daachorse's own order, as no corpus is.
+    daachorse::DoubleArrayAhoCorasickBuilder::new()
+        .use_prefilter(false)
+        .corpus(profile)
+        .build_with_values(literals.iter().map(|(literal, value)| (literal, *value)))
+}
+
 impl std::fmt::Debug for LiteralAutomaton {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "LiteralAutomaton({} bytes)", self.0.heap_bytes())
@@ -623,11 +636,7 @@ impl RuleSet {
         let literal_values: Vec<(Vec<u8>, u32)> =
             literals.strings.into_iter().zip(values).collect();
         let (automaton, patterns) = rayon::join(
-            || {
-                daachorse::DoubleArrayAhoCorasickBuilder::new()
-                    .use_prefilter(false)
-                    .build_with_values(literal_values.iter().map(|(l, v)| (l, *v)))
-            },
+            || literal_automaton(&literal_values, &[]),
             || {
                 sources
                     .into_par_iter()
@@ -697,10 +706,7 @@ impl RuleSet {
                 .collect();
             // The same literals built an automaton once already; were this to fail, the
             // first layout stays.
-            daachorse::DoubleArrayAhoCorasickBuilder::new()
-                .use_prefilter(false)
-                .corpus(&examples)
-                .build_with_values(self.literal_values.iter().map(|(l, v)| (l, *v)))
+            literal_automaton(&self.literal_values, &examples)
                 .ok()
                 .map(LiteralAutomaton)
         });
@@ -1720,18 +1726,20 @@ pub(crate) fn phrase_variants(body: &str) -> Vec<String> {
 /// out, in every combination: "well-co-ordinated" is also "well coordinated" and
 /// "well-coordinated". The phrase itself comes first.
 fn hyphen_forms(phrase: &str) -> Vec<String> {
-    let mut parts = phrase.split('-').peekable();
-    let mut forms = vec![parts.next().unwrap_or_default().to_string()];
-    let mut before = forms[0].rsplit(' ').next().unwrap_or_default().to_string();
+    let mut parts = phrase.split('-');
+    let first = parts.next().unwrap_or_default();
+    let mut forms = vec![first.to_string()];
+    // The word before the hyphen at hand.
+    let mut before = first.rsplit(' ').next().unwrap_or_default();
     for (i, part) in parts.enumerate() {
-        let joined = JOINED_PREFIXES.contains(&before.as_str())
-            || (before == "well" && part.starts_with("being"));
+        let joined =
+            JOINED_PREFIXES.contains(&before) || (before == "well" && part.starts_with("being"));
         let joiners: &[&str] = match (i < MAX_VARIED_HYPHENS, joined) {
             (true, true) => &["-", " ", ""],
             (true, false) => &["-", " "],
             (false, _) => &["-"],
         };
-        before = part.rsplit(' ').next().unwrap_or_default().to_string();
+        before = part.rsplit(' ').next().unwrap_or_default();
         forms = forms
             .iter()
             .flat_map(|form| joiners.iter().map(move |j| format!("{form}{j}{part}")))

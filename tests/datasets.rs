@@ -207,6 +207,41 @@ fn a_page_without_a_title_line_takes_its_council_from_its_folder_or_text_with_a_
 }
 
 #[test]
+fn a_quality_statement_page_under_a_title_none_of_the_nine_keeps_its_score_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = |commitment: &str| {
+        format!(
+            "Wirral Council: local authority assessment\n\nQuality statement one\n\nScore: 2\n\nWhat people expect\n\nI have care and support.\n\nThe local authority commitment\n\n{commitment}\n\nFront door\n\nPeople waited too long.\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("known.txt"),
+        page("We maximise the effectiveness of people's care and treatment."),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("unknown.txt"), page("We do our best.")).unwrap();
+    let out = dir.path().join("out");
+    assert_eq!(analyse(&[dir.path()], &out).status.code(), Some(0));
+    let reports = read_csv(&out.join("reports.csv"));
+    let report = |file: &str| reports.iter().find(|r| r["path"].ends_with(file)).unwrap();
+    for file in ["known.txt", "unknown.txt"] {
+        assert_eq!(report(file)["kind"], "quality_statement", "{file}");
+        assert_eq!(report(file)["score"], "2", "{file}");
+        assert_eq!(
+            report(file)["sentences"],
+            "1",
+            "{file}: framework wording is no finding"
+        );
+    }
+    assert_eq!(report("known.txt")["qs_slug"], "needs");
+    assert_eq!(report("unknown.txt")["qs_slug"], "");
+    let warnings = read_csv(&out.join("errors.csv"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0]["path"].ends_with("unknown.txt"));
+    assert!(warnings[0]["error"].contains("quality_statement left empty"));
+}
+
+#[test]
 fn council_themes_has_a_row_per_council_and_theme_with_distinctiveness() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

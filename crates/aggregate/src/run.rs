@@ -83,10 +83,10 @@ pub fn tag_document(rules: &RuleSet, document: Document) -> Tagged {
     Tagged { document, tags }
 }
 
-/// One page, processed (its rows rendered): its counts, and a warning if any.
+/// One page, processed (its rows rendered): its counts, and its warnings.
 struct PageResult {
     counts: Option<PageCounts>,
-    warning: Option<FileError>,
+    warnings: Vec<FileError>,
     sentences: usize,
 }
 
@@ -103,11 +103,20 @@ fn process_file(
     Ok(pages
         .into_iter()
         .map(|tagged| {
-            let (council, warning) = resolve_council(&tagged.document);
+            let doc = &tagged.document;
+            let (council, council_warning) = resolve_council(doc);
+            let unknown_statement = (doc.kind == PageKind::QualityStatement
+                && doc.quality_statement.is_none())
+            .then(|| {
+                FileError::warning(
+                    doc.path.clone(),
+                    "a quality statement page whose title and commitment are none of the nine: quality_statement left empty",
+                )
+            });
             renderer.render(&tagged, council, rendered);
             PageResult {
                 counts: Aggregator::page(&tagged, council),
-                warning,
+                warnings: council_warning.into_iter().chain(unknown_statement).collect(),
                 sentences: tagged.tags.len(),
             }
         })
@@ -248,7 +257,7 @@ pub fn run(
         match result {
             Ok(pages) => {
                 for page in pages {
-                    if let Some(warning) = &page.warning {
+                    for warning in &page.warnings {
                         problems.push(warning)?;
                     }
                     summary.documents += 1;

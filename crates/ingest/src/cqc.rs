@@ -96,6 +96,54 @@ impl QualityStatement {
     }
 }
 
+/// The opening words of each quality statement's commitment ("The local authority
+/// commitment"), the framework's fixed wording, as match keys: they name the quality
+/// statement of a page whose title is none of the nine.
+const COMMITMENT_OPENINGS: [(&str, &str); 9] = [
+    ("needs", "we maximise the effectiveness of people's care"),
+    (
+        "support",
+        "we support people to manage their health and wellbeing",
+    ),
+    (
+        "equity",
+        "we actively seek out and listen to information about people",
+    ),
+    (
+        "care",
+        "we understand the diverse health and care needs of people",
+    ),
+    (
+        "partnerships",
+        "we understand our duty to collaborate and work in partnership",
+    ),
+    (
+        "pathways",
+        "we work with people and our partners to establish and maintain safe systems",
+    ),
+    (
+        "safeguarding",
+        "we work with people to understand what being safe means to them",
+    ),
+    (
+        "governance",
+        "we have clear responsibilities roles systems of accountability",
+    ),
+    (
+        "learning",
+        "we focus on continuous learning innovation and improvement",
+    ),
+];
+
+/// The quality statement whose commitment a page's commitment text opens with.
+fn quality_statement_of_commitment(commitment: &str) -> Option<&'static QualityStatement> {
+    let key = match_key(commitment);
+    let (slug, _) = COMMITMENT_OPENINGS
+        .iter()
+        .find(|(_, opening)| key.starts_with(opening))?;
+    QUALITY_STATEMENTS.iter().find(|qs| qs.slug == *slug)
+}
+
 /// Blocks longer than this are prose: no title, heading or marker is compared with them.
 const MAX_KEY_BYTES: usize = 120;
 
@@ -572,12 +620,7 @@ fn recognise_keyed(
     } else if let Some((title_at, qs, inline_score, score_at, label_at)) = qs_with_score {
         doc.kind = PageKind::QualityStatement;
         doc.quality_statement = Some(qs);
-        let from_line = score_at.and_then(|j| SCORE_LINE.captures(view.text(j)));
-        let from_label = label_at.and_then(|j| SCORE_LABEL.captures(view.text(j)));
-        doc.score = inline_score
-            .or_else(|| from_line.or(from_label).and_then(|c| c[1].parse().ok()))
-            .or_else(|| label_at.and_then(|j| score_from_words(view.text(j))));
-        doc.score_label = doc.score.and_then(score_label);
+        read_score(&view, &mut doc, inline_score, score_at, label_at);
         let after_score = score_at.max(label_at).unwrap_or(title_at);
         quality_statement_findings_start(&view, &mut doc, after_score + 1)
     } else if (0..n).any(|i| overview_marker(view.key(i))) {
@@ -595,6 +638,24 @@ fn recognise_keyed(
         doc.kind = PageKind::QualityStatement;
         doc.quality_statement = QualityStatement::find_key(view.key(title_at));
         quality_statement_findings_start(&view, &mut doc, title_at + 1)
+    } else if let (true, Some(score_at)) = (
+        has_framework,
+        (0..n).find(|&i| SCORE_LINE.is_match(view.text(i))),
+    ) {
+        // The framework's wording and a score, under a title that is none of the nine (a
+        // copy that renamed it): a quality statement page all the same, known by its
+        // commitment's wording where that is there.
+        doc.kind = PageKind::QualityStatement;
+        let label_at = (score_at + 1..n.min(score_at + 3)).find(|&j| is_label(j));
+        read_score(&view, &mut doc, None, Some(score_at), label_at);
+        let findings_from =
+            quality_statement_findings_start(&view, &mut doc, label_at.unwrap_or(score_at) + 1);
+        doc.quality_statement = doc
+            .framework
+            .iter()
+            .filter(|statement| statement.kind == FrameworkKind::Commitment)
+            .find_map(|statement| quality_statement_of_commitment(&statement.text));
+        findings_from
     } else {
         // Not a CQC page: everything after a title line is prose.
         usize::from(doc.council.is_some())
@@ -605,6 +666,23 @@ fn recognise_keyed(
     doc.text = text;
     doc.blocks = blocks;
     doc
+}
+
+/// Read a quality statement page's score: given on its title line, else from its score
+/// line or score label (in figures or in words).
+fn read_score(
+    view: &View,
+    doc: &mut Document,
+    inline_score: Option<u8>,
+    score_at: Option<usize>,
+    label_at: Option<usize>,
+) {
+    let from_line = score_at.and_then(|j| SCORE_LINE.captures(view.text(j)));
+    let from_label = label_at.and_then(|j| SCORE_LABEL.captures(view.text(j)));
+    doc.score = inline_score
+        .or_else(|| from_line.or(from_label).and_then(|c| c[1].parse().ok()))
+        .or_else(|| label_at.and_then(|j| score_from_words(view.text(j))));
+    doc.score_label = doc.score.and_then(score_label);
 }
 
 /// Read the framework wording after the score and return where the findings start: after
@@ -894,6 +972,40 @@ mod variant_tests {
             assert_eq!(doc.score, Some(score), "{lines}");
             assert_eq!(doc.sentence_count(), 1, "{lines}");
         }
+    }
+
+    #[test]
+    fn a_page_with_a_renamed_title_is_known_by_its_commitment() {
+        let commitments = [
+            ("needs", "We maximise the effectiveness of people’s care and treatment by assessing and reviewing their health, care, wellbeing and communication needs with them."),
+            ("support", "We support people to manage their health and wellbeing so they can maximise their independence, choice and control."),
+            ("equity", "We actively seek out and listen to information about people who are most likely to experience inequality in experience or outcomes."),
+            ("care", "We understand the diverse health and care needs of people and our local communities, so care is joined-up, flexible and supports choice and continuity."),
+            ("partnerships", "We understand our duty to collaborate and work in partnership, so our services work seamlessly for people."),
+            ("pathways", "We work with people and our partners to establish and maintain safe systems of care, in which safety is managed, monitored and assured."),
+            ("safeguarding", "We work with people to understand what being safe means to them and work with our partners to develop the best way to achieve this."),
+            ("governance", "We have clear responsibilities, roles, systems of accountability and good governance to manage and deliver good quality, sustainable care, treatment and support."),
+            ("learning", "We focus on continuous learning, innovation and improvement across our organisation and the local system."),
+        ];
+        for (slug, commitment) in commitments {
+            let page = format!("X Council: local authority assessment\n\nQuality statement seven\n\nScore: 2\n\n2 - Evidence shows some shortfalls\n\nWhat people expect\n\nI feel safe.\n\nThe local authority commitment\n\n{commitment}\n\nFront door\n\nPeople waited.\n");
+            let doc = parse("p.txt", page.as_bytes()).unwrap();
+            assert_eq!(doc.kind, PageKind::QualityStatement, "{slug}");
+            assert_eq!(doc.quality_statement.map(|qs| qs.slug), Some(slug));
+            assert_eq!(doc.score, Some(2), "{slug}");
+            assert_eq!(doc.framework.len(), 2, "{slug}");
+            assert_eq!(doc.sentence_count(), 1, "{slug}");
+        }
+    }
+
+    #[test]
+    fn a_page_with_a_renamed_title_and_unknown_commitment_is_still_a_scored_page() {
+        let page = "X Council: local authority assessment\n\nAssessing people's needs\n\nScore: 3\n\nWhat people expect\n\nI have care and support.\n\nThe local authority commitment\n\nWe do our best.\n\nFront door\n\nPeople waited.\n";
+        let doc = parse("p.txt", page.as_bytes()).unwrap();
+        assert_eq!(doc.kind, PageKind::QualityStatement);
+        assert_eq!(doc.quality_statement, None);
+        assert_eq!(doc.score, Some(3));
+        assert_eq!(doc.sentence_count(), 1);
     }
 
     #[test]

@@ -14,8 +14,8 @@ use unicode_segmentation::UnicodeSegmentation;
 const ABBREVIATIONS: &[&str] = &[
     "viz", "cf", "vs", "v", "approx", "incl", "esp", "dr", "mr", "mrs", "ms", "mx", "prof", "rev",
     "cllr", "st", "fig", "figs", "para", "paras", "ref", "sec", "dept", "min", "max", "c", "ca",
-    "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec",
+    "p", "pp", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec",
 ];
 /// Roman numerals that mark list items.
 const ROMAN_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
@@ -516,6 +516,18 @@ mod tests {
         assert_eq!(
             split("See report No. 5 for detail. Done."),
             ["See report No. 5 for detail.", "Done."]
+        );
+    }
+
+    #[test]
+    fn a_page_reference_does_not_end_a_sentence() {
+        assert_eq!(
+            split("The plan set out its aims (see p. 12). Staff knew it (pp. 3-4). Done."),
+            [
+                "The plan set out its aims (see p. 12).",
+                "Staff knew it (pp. 3-4).",
+                "Done."
+            ]
         );
     }
 

@@ -66,6 +66,66 @@ fn core_key(name: &str) -> String {
         .join(" ")
 }
 
+/// Words that join the parts of a name ("Telford and Wrekin", "Isles of Scilly"): left out
+/// of core keys, kept in the slugs of some report addresses.
+const JOINING: &[&str] = &["and", "of", "the", "with"];
+
+/// A name without the words that do not tell councils apart, but with those that join its
+/// parts ("Council of the Isles of Scilly": "isles of scilly").
+fn joined_key(name: &str) -> String {
+    let kept: Vec<String> = words(name)
+        .into_iter()
+        .filter(|w| JOINING.contains(&w.as_str()) || !GENERIC.contains(&w.as_str()))
+        .collect();
+    let joining = |w: &String| JOINING.contains(&w.as_str());
+    let start = kept.iter().position(|w| !joining(w)).unwrap_or(kept.len());
+    let end = kept
+        .iter()
+        .rposition(|w| !joining(w))
+        .map_or(start, |i| i + 1);
+    kept[start..end].join(" ")
+}
+
+/// What a report address's slug may stand for: itself, and, when it abbreviates, its
+/// longer forms: a compass point as a capital ("WBerkshire": West Berkshire) and a
+/// council's kind at the end ("leicestercity", "derbyshirecc").
+fn slug_forms(slug: &str) -> Vec<String> {
+    let mut forms = vec![slug.to_string()];
+    let bytes = slug.as_bytes();
+    if bytes.len() > 2 && bytes[0].is_ascii_uppercase() && bytes[1].is_ascii_uppercase() {
+        let point = match bytes[0] {
+            b'N' => Some("north"),
+            b'S' => Some("south"),
+            b'E' => Some("east"),
+            b'W' => Some("west"),
+            _ => None,
+        };
+        if let Some(point) = point {
+            forms.push(format!("{point}{}", &slug[1..]));
+        }
+    }
+    const KINDS: &[&str] = &[
+        "citycouncil",
+        "countycouncil",
+        "council",
+        "city",
+        "county",
+        "cc",
+        "mbc",
+        "bc",
+    ];
+    for form in forms.clone() {
+        let lower = form.to_ascii_lowercase();
+        if let Some(kind) = KINDS
+            .iter()
+            .find(|k| lower.len() > k.len() + 2 && lower.ends_with(*k))
+        {
+            forms.push(lower[..lower.len() - kind.len()].to_string());
+        }
+    }
+    forms
+}
+
 /// The council table with its lookup keys.
 pub struct Councils {
     pub all: Vec<Council>,
@@ -149,8 +209,16 @@ impl Councils {
                 let core = core_key(name);
                 if !core.is_empty() {
                     // Also with its words run together, as in the slugs of report
-                    // addresses ("stocktonontees-1025").
-                    for key in [core.replace(' ', ""), core] {
+                    // addresses ("stocktonontees-1025"), which keep or drop the words
+                    // that join a name's parts ("telfordandwrekin", "blackburndarwen").
+                    let joined = joined_key(name);
+                    let keys = [
+                        core.replace(' ', ""),
+                        joined.replace(' ', ""),
+                        joined.replace(' ', "").replace("with", ""),
+                        core,
+                    ];
+                    for key in keys {
                         let owners = core_owners.entry(key).or_default();
                         if !owners.contains(&index) {
                             owners.push(index);
@@ -190,7 +258,10 @@ impl Councils {
             .flat_map(|p| p.components().rev().take(2))
             .filter_map(|c| c.as_os_str().to_str());
         for folder in folders {
-            if let Some(council) = self.resolve(&slug_name(folder).replace(['-', '_'], " ")) {
+            let council = slug_forms(slug_name(folder))
+                .iter()
+                .find_map(|form| self.resolve(&form.replace(['-', '_'], " ")));
+            if let Some(council) = council {
                 return Some((council, Inferred::Folder(folder.to_string())));
             }
         }
@@ -321,6 +392,33 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn report_address_slugs_that_keep_joining_words_or_abbreviate_resolve() {
+        for (slug, council) in [
+            ("telfordandwrekin-1124", "Telford and Wrekin"),
+            ("redcarandcleveland-0725", "Redcar and Cleveland"),
+            (
+                "bathandnortheastsomerset-0125",
+                "Bath and North East Somerset",
+            ),
+            ("islesofscilly-0925", "Isles of Scilly"),
+            ("blackburndarwen-0725", "Blackburn with Darwen"),
+            ("WBerkshire-0524", "West Berkshire"),
+            ("leicestercity-0725", "Leicester"),
+            ("derbyshirecc-0824", "Derbyshire"),
+            ("leicestershire-0325", "Leicestershire"),
+        ] {
+            let path = format!("{slug}/theme1/needs.txt");
+            assert_eq!(
+                inferred(&path, ""),
+                Some((council, Inferred::Folder(slug.into()))),
+                "{slug}"
+            );
+        }
+        // A compass point is read only from a capital before a capital.
+        assert_eq!(inferred("wberkshire-0524/needs.txt", ""), None);
     }
 
     #[test]

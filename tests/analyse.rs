@@ -229,3 +229,20 @@ fn rules_check_passes_on_the_project_rules() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+#[test]
+fn regression_a_reader_that_stops_early_does_not_make_rules_list_panic() {
+    // `findings rules list | head -1`: the reader has gone before the listing is written
+    // (the rules take milliseconds to load; the read end is closed at once).
+    let mut child = findings()
+        .args(["rules", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{stderr}");
+}

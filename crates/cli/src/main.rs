@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use extract::RuleSet;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -118,11 +118,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader stopped reading (`findings rules list | head`): nothing is wrong.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -156,7 +166,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => None,
             };
             let rules = load_rules(rules.as_deref())?;
-            explain(&rules, text.trim(), previous, page.as_deref());
+            explain(&rules, text.trim(), previous, page.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules {
@@ -166,8 +176,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             command: RulesCommand::List { dir },
         } => {
             let rules = load_rules(dir.as_deref())?;
+            let mut out = std::io::stdout().lock();
             for rule in rules.rules() {
-                println!("{:<6} {:<32} {}", rule.id, rule.name, rule.description);
+                writeln!(out, "{:<6} {:<32} {}", rule.id, rule.name, rule.description)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -184,13 +195,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "give --gold FILE, --scores, or both"
             );
             let rules = load_rules(rules.as_deref())?;
+            let mut out = std::io::stdout().lock();
             let mut code = ExitCode::SUCCESS;
             let with_gold = gold.is_some();
             if let Some(gold) = gold {
                 let gold = aggregate::read_gold(&gold)?;
                 let scored = aggregate::score(&gold, &pages, &rules);
                 let m = aggregate::metrics(&scored);
-                print!("{}", aggregate::report(&scored, &m, errors));
+                write!(out, "{}", aggregate::report(&scored, &m, errors))?;
                 if check {
                     let targets = [
                         ("polarity accuracy", m.accuracy, 0.85),
@@ -212,12 +224,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             if scores {
                 if with_gold {
-                    println!();
+                    writeln!(out)?;
                 }
-                print!(
+                write!(
+                    out,
                     "{}",
                     aggregate::score_report(&aggregate::score_agreement(&pages, &rules))
-                );
+                )?;
             }
             Ok(code)
         }
@@ -299,25 +312,32 @@ fn analyse(
     }
 }
 
-fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, page: Option<&str>) {
+fn explain(
+    rules: &RuleSet,
+    text: &str,
+    previous: Option<extract::Polarity>,
+    page: Option<&str>,
+) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     let previous = previous.map(extract::Tags::with_polarity);
     let context = extract::Context {
         previous: previous.as_ref(),
         page,
     };
     let tags = rules.tag(text, &context);
-    println!("sentence:  {text}");
-    println!("polarity:  {}", tags.polarity.as_str());
-    println!(
+    writeln!(out, "sentence:  {text}")?;
+    writeln!(out, "polarity:  {}", tags.polarity.as_str())?;
+    writeln!(
+        out,
         "themes:    {}",
         if tags.themes.is_empty() {
             "-".to_string()
         } else {
             tags.themes.join(", ")
         }
-    );
-    println!("evidence:  {}", tags.evidence.as_str());
-    println!("matches:");
+    )?;
+    writeln!(out, "evidence:  {}", tags.evidence.as_str())?;
+    writeln!(out, "matches:")?;
     for m in &tags.matches {
         let rule = &rules.rules()[m.rule];
         let place = if m.page {
@@ -340,26 +360,30 @@ fn explain(rules: &RuleSet, text: &str, previous: Option<extract::Polarity>, pag
         } else {
             String::new()
         };
-        println!(
+        writeln!(
+            out,
             "  {:<6} {place}{note} [{:?}] {}",
             rule.id, rule.signal, rule.description
-        );
+        )?;
     }
+    Ok(())
 }
 
 fn rules_check(dir: Option<&Path>) -> Result<ExitCode> {
     let rules = load_rules(dir)?;
     let (failures, examples) = rules.check_examples();
+    let mut out = std::io::stdout().lock();
     for failure in &failures {
-        println!("{failure}");
+        writeln!(out, "{failure}")?;
     }
-    println!(
+    writeln!(
+        out,
         "{} rules, {} examples, {} failed (fingerprint {})",
         rules.rules().len(),
         examples,
         failures.len(),
         rules.fingerprint()
-    );
+    )?;
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {

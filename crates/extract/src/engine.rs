@@ -1,8 +1,9 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    parse_rules, parse_source, pattern_source, phrase_body, read_rule_dir, size_checked_nfa,
-    Better, Kind, Rule, RuleError, Scope, Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
+    parse_rules, parse_rules_with, parse_source, pattern_source, phrase_body, read_rule_dir,
+    size_checked_nfa, Better, Exceptions, Kind, Rule, RuleError, Scope, Signal,
+    DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
@@ -525,11 +526,14 @@ fn is_word_char(c: char) -> bool {
 impl RuleSet {
     /// The rules built into the binary (the project's `rules/` folder).
     pub fn builtin() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(
-            BUILTIN_RULES
-                .iter()
-                .map(|(name, text)| (format!("rules/{name}"), *text)),
-        )
+        let files: Vec<(String, &str)> = BUILTIN_RULES
+            .iter()
+            .map(|(name, text)| (format!("rules/{name}"), *text))
+            .collect();
+        let fingerprint = fingerprint(&files);
+        // Their exceptions are checked in full by the test suite, not at every start.
+        let rules = parse_rules_with(files, RETIRED_IDS, Exceptions::Trusted)?;
+        RuleSet::compile(rules, fingerprint)
     }
 
     /// Load every `*.toml` rule file of a folder.

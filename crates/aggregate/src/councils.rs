@@ -215,7 +215,7 @@ impl Councils {
                     let keys = [
                         core.replace(' ', ""),
                         joined.replace(' ', ""),
-                        joined.replace(' ', "").replace("with", ""),
+                        joined.split(' ').filter(|w| *w != "with").collect(),
                         core,
                     ];
                     for key in keys {

@@ -1,9 +1,9 @@
 //! Compiled rules and the tagger.
 
 use crate::rules::{
-    parse_rules, parse_rules_with, parse_source, pattern_source, phrase_body, read_rule_dir,
-    size_checked_nfa, Better, Exceptions, Kind, Rule, RuleError, Scope, Signal,
-    DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
+    parse_rules_with, parse_source, pattern_source, phrase_body, read_rule_dir, size_checked_nfa,
+    Better, Exceptions, Kind, Rule, RuleError, Scope, Signal, DEFAULT_NEGATION_REACH,
+    PATTERN_SIZE_LIMIT,
 };
 use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
 use daachorse::DoubleArrayAhoCorasick;
@@ -526,14 +526,13 @@ fn is_word_char(c: char) -> bool {
 impl RuleSet {
     /// The rules built into the binary (the project's `rules/` folder).
     pub fn builtin() -> Result<RuleSet, RuleError> {
-        let files: Vec<(String, &str)> = BUILTIN_RULES
-            .iter()
-            .map(|(name, text)| (format!("rules/{name}"), *text))
-            .collect();
-        let fingerprint = fingerprint(&files);
         // Their exceptions are checked in full by the test suite, not at every start.
-        let rules = parse_rules_with(files, RETIRED_IDS, Exceptions::Trusted)?;
-        RuleSet::compile(rules, fingerprint)
+        RuleSet::from_sources_with(
+            BUILTIN_RULES
+                .iter()
+                .map(|(name, text)| (format!("rules/{name}"), *text)),
+            Exceptions::Trusted,
+        )
     }
 
     /// Load every `*.toml` rule file of a folder.
@@ -550,9 +549,16 @@ impl RuleSet {
     pub fn from_sources<'a>(
         files: impl IntoIterator<Item = (String, &'a str)>,
     ) -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources_with(files, Exceptions::Checked)
+    }
+
+    fn from_sources_with<'a>(
+        files: impl IntoIterator<Item = (String, &'a str)>,
+        exceptions: Exceptions,
+    ) -> Result<RuleSet, RuleError> {
         let files: Vec<(String, &str)> = files.into_iter().collect();
         let fingerprint = fingerprint(&files);
-        let rules = parse_rules(files, RETIRED_IDS)?;
+        let rules = parse_rules_with(files, RETIRED_IDS, exceptions)?;
         RuleSet::compile(rules, fingerprint)
     }
 

@@ -426,10 +426,12 @@ fn conceded_main_clause(
 /// The weight of the verdict a conceded clause gives a main clause with no cue of its own.
 const CONCEDED_MAIN_WEIGHT: f32 = 1.0;
 
-/// Where the scope of an aim ends: a semicolon or a new coordinated clause.
+/// Where the scope of an aim ends: a semicolon, a new coordinated clause, or a clause after
+/// a comma with a subject and verb of its own ("to improve how they understood feedback,
+/// their current systems had not heard ...").
 static AIM_END: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i);|,\s+(?:and|but|so|which|while|whilst|as|because)\b|\band (?:{CLAUSE_SUBJECTS})\b"
+        r"(?i);|,\s+(?:and|but|so|which|while|whilst|as|because)\b|\band (?:{CLAUSE_SUBJECTS})\b|,\s+(?:their|its|the|these|our) (?:[a-z]+ ){{0,2}}?(?:had|has|have|was|were|is|are|did|could)\b"
     ))
     .unwrap()
 });
@@ -2812,5 +2814,24 @@ must_not_match = ["Nothing here."]
         assert!(tags.matches.iter().any(|m| m.aim));
         let tags = rules.tag("Leaders understand the market.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Strength);
+    }
+
+    #[test]
+    fn regression_an_aim_ends_where_a_comma_opens_a_clause_with_its_own_subject() {
+        let rules = rule_set(&[
+            phrases_rule("G1", "goal", "", r#""to improve""#, "to improve"),
+            phrases_rule("F1", "shortfall", "", r#""had not heard""#, "had not heard"),
+        ]);
+        let tags = rules.tag(
+            "Work was under way to improve feedback, their current systems had not heard what people said.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        // A list after the aim's verb is still the aim.
+        let tags = rules.tag(
+            "Work was under way to improve feedback, the systems and plans that had not heard people.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Neutral);
     }
 }

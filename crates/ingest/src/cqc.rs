@@ -278,6 +278,7 @@ fn council_of_title_line(line: &str) -> Option<&str> {
         (!council.is_empty()).then_some(council)
     })
 }
+
 /// The council named in a saved page's `<title>` ("Assessing needs - Wigan Council: local
 /// authority assessment - Care Quality Commission"): the title line's council, after the
 /// page heading that may come before it.

@@ -268,14 +268,13 @@ pub fn parse_with(
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Result<Document, IngestError> {
-    let (format, text, blocks, title) = read_blocks(path, bytes, options)?;
-    let council = title.as_deref().and_then(cqc::council_of_page_title);
+    let (format, text, blocks, council) = read_blocks(path, bytes, options)?;
     Ok(cqc::recognise(
         path.to_string(),
         format,
         text,
         blocks,
-        council,
+        council.as_deref(),
     ))
 }
 
@@ -300,12 +299,18 @@ pub fn parse_pages(
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Result<Vec<Document>, IngestError> {
-    let (format, text, blocks, title) = read_blocks(path, bytes, options)?;
-    let council = title.as_deref().and_then(cqc::council_of_page_title);
-    Ok(cqc::split_pages(path, format, text, blocks, council))
+    let (format, text, blocks, council) = read_blocks(path, bytes, options)?;
+    Ok(cqc::split_pages(
+        path,
+        format,
+        text,
+        blocks,
+        council.as_deref(),
+    ))
 }
 
-/// A file's format, normalised text and blocks, and (for HTML) its `<title>`.
+/// A file's format, normalised text and blocks, and (for HTML) the council its `<title>`
+/// names.
 type ReadBlocks = (Format, String, Vec<Block>, Option<String>);
 
 fn read_blocks(
@@ -333,8 +338,12 @@ fn read_blocks(
             offset,
         });
     }
-    let (raw, title) = match format {
-        Format::Html => (html::raw_blocks(&decoded.text), html::title(&decoded.text)),
+    let (raw, council) = match format {
+        Format::Html => (
+            html::raw_blocks(&decoded.text),
+            html::title(&decoded.text)
+                .and_then(|title| cqc::council_of_page_title(&title).map(str::to_string)),
+        ),
         Format::Text => (blocks::text_raw_blocks(&decoded.text), None),
     };
     let (text, blocks) = blocks::build(raw);
@@ -343,7 +352,7 @@ fn read_blocks(
             path: path.to_string(),
         });
     }
-    Ok((format, text, blocks, title))
+    Ok((format, text, blocks, council))
 }
 
 /// Decide HTML or text from the extension, then from the first bytes.

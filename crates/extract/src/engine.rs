@@ -481,6 +481,23 @@ fn comment_between(between: &str) -> bool {
             .any(|(i, and)| CLAUSE_SUBJECT.is_match(&between[i + and.len()..]))
 }
 
+/// Whether a verb of consequence stands (`between` them) after a negation that belongs to a
+/// noun ("lack of capacity", "no plan") and before a cue: the cue is in what that caused,
+/// which the negation does not turn round ("a lack of capacity meant they could not always
+/// respond"). A negation of a verb reaches past one ("had not led to improvements").
+fn consequence_between(negation: &str, between: &str) -> bool {
+    const OF_A_NOUN: &[&str] = &[
+        "lack of", "absence of", "no", "few", "fewer", "little", "less", "without",
+    ];
+    OF_A_NOUN.contains(&negation)
+        && between.split_whitespace().any(|word| {
+            matches!(
+                word,
+                "meant" | "means" | "led" | "leads" | "resulted" | "results" | "caused" | "causes"
+            )
+        })
+}
+
 /// Whether the cue at the start of `rest` compares a figure with its comparator after a
 /// comma (`between` a negation and it): the comparison comments on the figure, and the
 /// negation does not reach it ("needed no further support, better than the national
@@ -1274,6 +1291,10 @@ impl RuleSet {
                                     m.start - n.end <= n.reach * NEGATION_REACH_BYTES_PER_WORD
                                         && words_between(n.end) <= n.reach
                                         && !comment_between(&text[n.end..m.start])
+                                        && !consequence_between(
+                                            &text[n.start..n.end],
+                                            &text[n.end..m.start],
+                                        )
                                         && !comparison_after_comma(
                                             &text[n.end..m.start],
                                             &text[m.start..],

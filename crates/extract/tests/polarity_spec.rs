@@ -262,3 +262,22 @@ fn the_page_implies_themes() {
         .iter()
         .any(|m| m.page && rules.rules()[m.rule].id == "T112"));
 }
+
+/// Regression: "a lack of capacity meant they could not always respond promptly" was a
+/// strength, the "lack of" turning round the "could not" of what the lack caused.
+#[test]
+fn a_negated_noun_does_not_reach_past_what_it_caused() {
+    assert_polarity(
+        Polarity::Shortfall,
+        &[
+            "A lack of capacity meant they could not always respond promptly.",
+            "The absence of a carers' strategy meant support was not consistent.",
+            "No clear plan had been agreed, which led to some people not receiving a review.",
+        ],
+    );
+    // A negated verb still reaches past one.
+    assert_polarity(
+        Polarity::Shortfall,
+        &["The changes had not led to improvements in waiting times."],
+    );
+}

@@ -371,6 +371,22 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
         .map(|close| opener_end + close.start())
 }
 
+/// Whether `rest`, the text just after a circumstance's words, opens with the verb of the
+/// sentence the circumstance sits inside ("[communication while they waited] was poor").
+fn main_verb_follows(rest: &str) -> bool {
+    [
+        " was ",
+        " were ",
+        " had been ",
+        " remained ",
+        " is ",
+        " are ",
+        " has been ",
+    ]
+    .iter()
+    .any(|verb| rest.starts_with(verb))
+}
+
 /// A sentence that opens with a conceded clause ("Despite high demand, ...", "Although
 /// there were plans, ...") and says nothing judged after it means the opposite of what it
 /// conceded: "Despite significant pressures, the council had protected its prevention
@@ -487,7 +503,14 @@ fn comment_between(between: &str) -> bool {
 /// respond"). A negation of a verb reaches past one ("had not led to improvements").
 fn consequence_between(negation: &str, between: &str) -> bool {
     const OF_A_NOUN: &[&str] = &[
-        "lack of", "absence of", "no", "few", "fewer", "little", "less", "without",
+        "lack of",
+        "absence of",
+        "no",
+        "few",
+        "fewer",
+        "little",
+        "less",
+        "without",
     ];
     OF_A_NOUN.contains(&negation)
         && between.split_whitespace().any(|word| {
@@ -1233,12 +1256,18 @@ impl RuleSet {
         // only when a cue follows the goal in its clause.
         goals.clear();
         goals.extend(spans_of(Signal::Goal).map(|(gs, ge)| (gs, ge, std::cell::OnceCell::new())));
-        // A circumstance runs from its opener to the end of its clause.
+        // A circumstance runs from its opener to the end of its clause, or ends with its
+        // own words when the sentence's verb follows them ("communication with people
+        // while they waited was poor").
         circumstances.clear();
-        circumstances.extend(
-            spans_of(Signal::Circumstance)
-                .map(|(start, end)| (start, opened_clause_end(text, end).unwrap_or(text.len()))),
-        );
+        circumstances.extend(spans_of(Signal::Circumstance).map(|(start, end)| {
+            let clause_end = if main_verb_follows(&text[end..]) {
+                end
+            } else {
+                opened_clause_end(text, end).unwrap_or(text.len())
+            };
+            (start, clause_end)
+        }));
         strength.clear();
         strength.resize(clauses.len(), 0.0);
         shortfall.clear();
@@ -2464,6 +2493,33 @@ must_not_match = ["Nothing here."]
         // Only at the start of the sentence: "when" later is no circumstance rule match.
         let tags = rules.tag("People waited, when delays were long.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    /// Regression: "communication with people while they waited was poor" was neutral, the
+    /// circumstance running on to the end of the sentence and hiding "poor".
+    #[test]
+    fn a_circumstance_inside_the_subject_ends_at_the_sentence_s_verb() {
+        let rules = rule_set(&[
+            "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
+                 signal = \"circumstance\"\npatterns = [\"\\\\bwhile they waited\\\\b\"]\n\
+                 must_match = [\"while they waited\"]\n"
+                .to_string(),
+            phrases_rule("F1", "shortfall", "", r#""poor", "waited""#, "poor"),
+        ]);
+        let text = "Communication with people while they waited was poor.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        assert!(tags
+            .matches
+            .iter()
+            .any(|m| m.circumstance && &text[m.start..m.end] == "waited"));
+        // With no verb straight after it, the circumstance runs to its clause's end.
+        let text = "Staff called while they waited poor weeks.";
+        let tags = rules.tag(text, &Context::default());
+        assert!(tags
+            .matches
+            .iter()
+            .any(|m| m.circumstance && &text[m.start..m.end] == "poor"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ const ABBREVIATIONS: &[&str] = &[
     "viz", "cf", "vs", "v", "approx", "incl", "esp", "dr", "mr", "mrs", "ms", "mx", "prof", "rev",
     "cllr", "st", "fig", "figs", "para", "paras", "ref", "sec", "dept", "min", "max", "c", "ca",
     "p", "pp", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec",
+    "nov", "dec", "vol", "vols",
 ];
 /// Roman numerals that mark list items.
 const ROMAN_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
@@ -141,7 +141,11 @@ fn sentences(text: &str, missed: bool) -> Vec<(usize, usize)> {
             .chars()
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        // UAX #29 breaks after "!" and "?" even before a lowercase word (`"it was
+        // great!" and staff agreed`); a sentence of report prose never starts with one.
+        let next_starts_lowercase = next.chars().next().is_some_and(char::is_lowercase);
         let glue = piece.is_empty()
+            || next_starts_lowercase
             || (may_end_with_short_token(piece)
                 && ((NEVER_FINAL.is_match(piece) && !ends_with_ambiguous_final(piece, next))
                     || (INITIAL.is_match(piece)
@@ -593,6 +597,35 @@ mod tests {
         assert_eq!(
             split("It was called 'A Fair Deal.' Staff agreed."),
             ["It was called 'A Fair Deal.'", "Staff agreed."]
+        );
+    }
+
+    /// Regression: a quoted exclamation or question before a lowercase word cut the
+    /// sentence in two ("People said "it was great!"" | "and staff agreed.").
+    #[test]
+    fn a_quoted_exclamation_inside_a_sentence_does_not_end_it() {
+        assert_eq!(
+            split("People said \"it was great!\" and staff agreed. Was it? Yes."),
+            [
+                "People said \"it was great!\" and staff agreed.",
+                "Was it?",
+                "Yes."
+            ]
+        );
+        assert_eq!(
+            split("A carer asked “who do I call?” when she was stuck. Done."),
+            [
+                "A carer asked “who do I call?” when she was stuck.",
+                "Done."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_volume_number_does_not_end_a_sentence() {
+        assert_eq!(
+            split("Vol. 2 of the strategy was published. Done."),
+            ["Vol. 2 of the strategy was published.", "Done."]
         );
     }
 

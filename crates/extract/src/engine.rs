@@ -2291,6 +2291,21 @@ must_not_match = ["Nothing here."]
         )
     }
 
+    /// A circumstance rule "C1" of one pattern (a TOML string body) and an example it matches.
+    fn circumstance_rule(pattern: &str, example: &str) -> String {
+        format!(
+            "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
+             signal = \"circumstance\"\npatterns = [\"{pattern}\"]\nmust_match = [\"{example}\"]\n"
+        )
+    }
+
+    /// Whether the match of `words` in `text` is inside a circumstance.
+    fn in_circumstance(tags: &Tags, text: &str, words: &str) -> bool {
+        tags.matches
+            .iter()
+            .any(|m| m.circumstance && &text[m.start..m.end] == words)
+    }
+
     /// A rule set of these sources, each a file of its own.
     fn rule_set(sources: &[String]) -> RuleSet {
         RuleSet::from_sources(
@@ -2472,10 +2487,7 @@ must_not_match = ["Nothing here."]
     #[test]
     fn a_circumstance_clause_sets_the_scene_and_its_cues_do_not_count() {
         let rules = rule_set(&[
-            "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
-                 signal = \"circumstance\"\npatterns = [\"^(?:when|where)\\\\b\"]\n\
-                 must_match = [\"When it rained, ...\"]\n"
-                .to_string(),
+            circumstance_rule("^(?:when|where)\\\\b", "When it rained, ..."),
             phrases_rule("S1", "strength", "", r#""kept informed""#, "kept informed"),
             phrases_rule("F1", "shortfall", "", r#""delays", "waited""#, "delays"),
         ]);
@@ -2483,10 +2495,7 @@ must_not_match = ["Nothing here."]
         let text = "Where there were delays, people were kept informed.";
         let tags = rules.tag(text, &Context::default());
         assert_eq!(tags.polarity, Polarity::Strength);
-        assert!(tags
-            .matches
-            .iter()
-            .any(|m| m.circumstance && &text[m.start..m.end] == "delays"));
+        assert!(in_circumstance(&tags, text, "delays"));
         // The clause ends at its comma: a cue after it counts.
         let tags = rules.tag("When people called, they waited.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
@@ -2500,26 +2509,17 @@ must_not_match = ["Nothing here."]
     #[test]
     fn a_circumstance_inside_the_subject_ends_at_the_sentence_s_verb() {
         let rules = rule_set(&[
-            "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
-                 signal = \"circumstance\"\npatterns = [\"\\\\bwhile they waited\\\\b\"]\n\
-                 must_match = [\"while they waited\"]\n"
-                .to_string(),
+            circumstance_rule("\\\\bwhile they waited\\\\b", "while they waited"),
             phrases_rule("F1", "shortfall", "", r#""poor", "waited""#, "poor"),
         ]);
         let text = "Communication with people while they waited was poor.";
         let tags = rules.tag(text, &Context::default());
         assert_eq!(tags.polarity, Polarity::Shortfall);
-        assert!(tags
-            .matches
-            .iter()
-            .any(|m| m.circumstance && &text[m.start..m.end] == "waited"));
+        assert!(in_circumstance(&tags, text, "waited"));
         // With no verb straight after it, the circumstance runs to its clause's end.
         let text = "Staff called while they waited poor weeks.";
         let tags = rules.tag(text, &Context::default());
-        assert!(tags
-            .matches
-            .iter()
-            .any(|m| m.circumstance && &text[m.start..m.end] == "poor"));
+        assert!(in_circumstance(&tags, text, "poor"));
     }
 
     #[test]

@@ -1765,6 +1765,10 @@ fn contracted(phrase: &str) -> Option<String> {
 /// with each hyphen also as a space ("person centred") or left out ("coordinated",
 /// "multiagency"), and with curly apostrophes for straight ones.
 pub(crate) fn phrase_variants(body: &str) -> Vec<String> {
+    // Most phrases have no hyphen, apostrophe or "not": they are their only form.
+    if !body.contains(['-', '\'']) && !body.split(' ').any(|w| w == "not" || w == "cannot") {
+        return vec![body.to_string()];
+    }
     let mut variants: Vec<String> = std::iter::once(body.to_string())
         .chain(contracted(body))
         .flat_map(|form| hyphen_forms(&form))

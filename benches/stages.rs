@@ -109,8 +109,14 @@ fn splitting_and_tagging(c: &mut Criterion) {
     });
     group.finish();
 
+    // The built-in rules (their literal automaton built at compile time), and the same
+    // files loaded from the folder as `--rules` loads edited ones (everything built now).
     c.bench_function("rules_load_and_build", |b| {
         b.iter(|| std::hint::black_box(RuleSet::builtin().unwrap()))
+    });
+    let rules_dir = corpus().join("../rules");
+    c.bench_function("rules_load_and_build_from_folder", |b| {
+        b.iter(|| std::hint::black_box(RuleSet::from_dir(&rules_dir).unwrap()))
     });
 }
 

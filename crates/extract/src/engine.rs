@@ -1,11 +1,17 @@
 //! Compiled rules and the tagger.
 
-use crate::rules::{
-    parse_rules_with, parse_source, pattern_source, phrase_body, read_rule_dir, size_checked_nfa,
-    Better, Exceptions, Kind, Rule, RuleError, Scope, Signal, DEFAULT_NEGATION_REACH,
-    PATTERN_SIZE_LIMIT,
+use crate::literals::{
+    anchors, fingerprint, from_prebuilt, literal_automaton, literal_table, patterns_of,
+    prose_profile, Anchors, End, LiteralValue, Meaning,
 };
-use crate::{EvidenceSource, Polarity, BUILTIN_RULES, RETIRED_IDS, THEMES};
+use crate::rules::{
+    parse_rules_with, parse_source, read_rule_dir, size_checked_nfa, Better, Exceptions, Rule,
+    RuleError, Scope, Signal, DEFAULT_NEGATION_REACH, PATTERN_SIZE_LIMIT,
+};
+use crate::{
+    EvidenceSource, Polarity, BUILTIN_LITERALS, BUILTIN_LITERALS_FINGERPRINT, BUILTIN_RULES,
+    RETIRED_IDS, THEMES,
+};
 use daachorse::DoubleArrayAhoCorasick;
 use regex::Regex;
 use regex_automata::{hybrid, meta, Anchored, Input};
@@ -293,8 +299,9 @@ pub struct RuleSet {
     /// The same automaton laid out for prose like the rules' examples (see
     /// [`RuleSet::lay_out_for_prose`]), once built: scanned instead of `literals`.
     laid_out: OnceLock<Option<LiteralAutomaton>>,
-    /// The literals and their values, kept to build `laid_out`.
-    literal_values: Vec<(Vec<u8>, u32)>,
+    /// The literals and their values, kept to build `laid_out`; none when `literals` is
+    /// laid out for prose already (the built-in rules' automaton, built at compile time).
+    literal_values: Option<Vec<(Vec<u8>, u32)>>,
     /// What the literals with more than one meaning stand for, packed (see
     /// [`LiteralValue`]); a literal with one meaning carries it in the automaton.
     meanings: Vec<u32>,
@@ -326,19 +333,6 @@ thread_local! {
 /// The automaton of the literals: a double-array Aho-Corasick automaton (`daachorse`),
 /// where a transition is two array reads.
 struct LiteralAutomaton(DoubleArrayAhoCorasick<u32>);
-
-/// The double array of the literals (each with its packed value), its states laid out in
-/// the order a scan of `profile` visits them (none: the builder's own order).
-fn literal_automaton(
-    literals: &[(Vec<u8>, u32)],
-    profile: &[String],
-) -> Result<DoubleArrayAhoCorasick<u32>, daachorse::errors::DaachorseError> {
-    // An empty corpus is daachorse's own order, as no corpus is.
-    daachorse::DoubleArrayAhoCorasickBuilder::new()
-        .use_prefilter(false)
-        .corpus(profile)
-        .build_with_values(literals.iter().map(|(literal, value)| (literal, *value)))
-}
 
 impl std::fmt::Debug for LiteralAutomaton {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -566,7 +560,8 @@ fn is_word_char(c: char) -> bool {
 }
 
 impl RuleSet {
-    /// The rules built into the binary (the project's `rules/` folder).
+    /// The rules built into the binary (the project's `rules/` folder), with their literal
+    /// automaton built at compile time (`build.rs`).
     pub fn builtin() -> Result<RuleSet, RuleError> {
         // Their exceptions are checked in full by the test suite, not at every start.
         RuleSet::from_sources_with(
@@ -574,6 +569,7 @@ impl RuleSet {
                 .iter()
                 .map(|(name, text)| (format!("rules/{name}"), *text)),
             Exceptions::Trusted,
+            Some((BUILTIN_LITERALS_FINGERPRINT, BUILTIN_LITERALS)),
         )
     }
 
@@ -591,48 +587,32 @@ impl RuleSet {
     pub fn from_sources<'a>(
         files: impl IntoIterator<Item = (String, &'a str)>,
     ) -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources_with(files, Exceptions::Checked)
+        RuleSet::from_sources_with(files, Exceptions::Checked, None)
     }
 
+    /// `prebuilt`: the fingerprint of some rule files and their literals as
+    /// [`crate::literals::prebuilt`] gives them, used when the files are those.
     fn from_sources_with<'a>(
         files: impl IntoIterator<Item = (String, &'a str)>,
         exceptions: Exceptions,
+        prebuilt: Option<(&str, &[u8])>,
     ) -> Result<RuleSet, RuleError> {
         let files: Vec<(String, &str)> = files.into_iter().collect();
         let fingerprint = fingerprint(&files);
         let rules = parse_rules_with(files, RETIRED_IDS, exceptions)?;
-        RuleSet::compile(rules, fingerprint)
+        let prebuilt = prebuilt
+            .filter(|(built_from, _)| *built_from == fingerprint)
+            .map(|(_, literals)| literals);
+        RuleSet::compile(rules, fingerprint, prebuilt)
     }
 
-    fn compile(rules: Vec<Rule>, fingerprint: String) -> Result<RuleSet, RuleError> {
+    fn compile(
+        rules: Vec<Rule>,
+        fingerprint: String,
+        prebuilt: Option<&[u8]>,
+    ) -> Result<RuleSet, RuleError> {
         use rayon::prelude::*;
-        // Each literal once: rules share phrases, and patterns share anchors with them.
-        let mut literals = LiteralTable::default();
-        // (rule, prepared pattern) of every pattern, in rule order.
-        let mut sources = Vec::new();
-        for (index, rule) in rules.iter().enumerate() {
-            match rule.kind {
-                Kind::Phrases => {
-                    for phrase in &rule.phrases {
-                        let (body, prefix) = phrase_body(phrase);
-                        for variant in phrase_variants(body) {
-                            literals.add(
-                                variant.into_bytes(),
-                                Meaning::Phrase {
-                                    rule: index,
-                                    prefix,
-                                },
-                            );
-                        }
-                    }
-                }
-                Kind::Regex => {
-                    for (pattern, &line) in rule.patterns.iter().zip(&rule.pattern_lines) {
-                        sources.push((index, pattern, line, pattern_source(pattern)));
-                    }
-                }
-            }
-        }
+        let sources = patterns_of(&rules);
         let bad_regex = |rule: usize, pattern: &str, line: usize, e: String| RuleError {
             file: rules[rule].file.clone(),
             line,
@@ -663,32 +643,35 @@ impl RuleSet {
                 searched_whole.push(index);
             }
             anchored_ends.push(ends);
-            for (literals_of_end, end) in [(prefixes, End::Start), (suffixes, End::End)] {
-                for literal in literals_of_end.iter().flatten() {
-                    literals.add(
-                        literal.clone(),
-                        Meaning::Anchor {
-                            pattern: index,
-                            end,
-                        },
-                    );
-                }
-            }
         }
-        // Phrases are lowercase and sentences are lowercased (ASCII) before matching. (The
-        // aho-corasick crate's NFA took 1.5 times the instructions of this double array;
-        // its DFA, 20 MB of table, did not stay in cache.) The double array's prefilter
-        // cost more than it skipped: with phrases as short and common as "no" and "few",
-        // nearly every position is a candidate.
-        let (values, meanings) = literals.values().map_err(|message| RuleError {
+        let literal_error = |message: String| RuleError {
             file: "<rules>".into(),
             line: 1,
             message,
-        })?;
-        let literal_values: Vec<(Vec<u8>, u32)> =
-            literals.strings.into_iter().zip(values).collect();
+        };
+        // The built-in rules' automaton was built at compile time, already laid out for
+        // prose; other rules' literals are gathered and built now. Phrases are lowercase
+        // and sentences are lowercased (ASCII) before matching. (The aho-corasick crate's
+        // NFA took 1.5 times the instructions of this double array; its DFA, 20 MB of
+        // table, did not stay in cache.) The double array's prefilter cost more than it
+        // skipped: with phrases as short and common as "no" and "few", nearly every
+        // position is a candidate.
+        let (literal_values, meanings, built) = match prebuilt.and_then(from_prebuilt) {
+            Some((automaton, meanings)) => (None, meanings, Some(automaton)),
+            None => {
+                let anchors: Vec<Anchors> =
+                    parsed.iter().map(|(_, anchors)| anchors.clone()).collect();
+                let table = literal_table(&rules, &anchors);
+                let (values, meanings) = table.values().map_err(literal_error)?;
+                let values = table.strings.into_iter().zip(values).collect();
+                (Some(values), meanings, None)
+            }
+        };
         let (automaton, patterns) = rayon::join(
-            || literal_automaton(&literal_values, &[]),
+            || match (built, &literal_values) {
+                (Some(automaton), _) => Ok(automaton),
+                (None, values) => literal_automaton(values.as_deref().unwrap_or_default(), &[]),
+            },
             || {
                 sources
                     .into_par_iter()
@@ -701,11 +684,9 @@ impl RuleSet {
             },
         );
         let patterns = patterns?;
-        let literals = automaton.map(LiteralAutomaton).map_err(|e| RuleError {
-            file: "<rules>".into(),
-            line: 1,
-            message: format!("cannot build the literal automaton: {e}"),
-        })?;
+        let literals = automaton
+            .map(LiteralAutomaton)
+            .map_err(|e| literal_error(format!("cannot build the literal automaton: {e}")))?;
         let page_themes = page_themes(&rules);
         let theme_of = rules
             .iter()
@@ -747,18 +728,14 @@ impl RuleSet {
     /// busiest first and near each other, so that fewer of a scan's steps miss the cache
     /// (daachorse's profile-guided layout). Matches are the same either way; building it
     /// takes about as long as the first layout, so it is worth it only before a long run
-    /// (`aggregate` does it once a run has written 16 MiB of rows). Idempotent.
+    /// (`aggregate` does it once a run has written 16 MiB of rows). The built-in rules'
+    /// automaton is laid out so at compile time: nothing to do. Idempotent.
     pub fn lay_out_for_prose(&self) {
         self.laid_out.get_or_init(|| {
-            let examples: Vec<String> = self
-                .rules
-                .iter()
-                .flat_map(|rule| rule.must_match.iter().chain(&rule.must_not_match))
-                .map(|example| example.to_ascii_lowercase())
-                .collect();
             // The same literals built an automaton once already; were this to fail, the
             // first layout stays.
-            literal_automaton(&self.literal_values, &examples)
+            let values = self.literal_values.as_ref()?;
+            literal_automaton(values, &prose_profile(&self.rules))
                 .ok()
                 .map(LiteralAutomaton)
         });
@@ -1593,238 +1570,6 @@ fn page_themes(rules: &[Rule]) -> Vec<PageThemes> {
         .collect()
 }
 
-/// Minimum length of an anchor literal: shorter ones are in most sentences.
-const MIN_ANCHOR_LEN: usize = 3;
-/// Maximum number of anchor literals of one pattern.
-const MAX_ANCHORS: usize = 250;
-/// A pattern's anchor literals, when it has more than `TRIM_ABOVE` of them, are cut to
-/// their first (or last) `ANCHOR_BYTES` bytes.
-const ANCHOR_BYTES: usize = 10;
-const TRIM_ABOVE: usize = 16;
-
-/// What a literal of the automaton stands for.
-#[derive(Debug, Clone, Copy)]
-enum Meaning {
-    /// A phrase of a phrase rule (its index), and whether the phrase ends with `*`.
-    Phrase { rule: usize, prefix: bool },
-    /// An anchor of a pattern (its index) at one end of its matches.
-    Anchor { pattern: usize, end: End },
-}
-
-/// The literals of the automaton, each distinct string once, with what it stands for.
-#[derive(Default)]
-struct LiteralTable {
-    strings: Vec<Vec<u8>>,
-    ids: std::collections::HashMap<Vec<u8>, usize>,
-    meanings: Vec<Vec<Meaning>>,
-}
-
-impl LiteralTable {
-    fn add(&mut self, string: Vec<u8>, meaning: Meaning) {
-        let next = self.strings.len();
-        let id = *self.ids.entry(string.clone()).or_insert(next);
-        if id == next {
-            self.strings.push(string);
-            self.meanings.push(Vec::new());
-        }
-        self.meanings[id].push(meaning);
-    }
-
-    /// Per literal, its value in the automaton, and the packed meanings of the literals
-    /// that have several (see [`LiteralValue`]).
-    fn values(&self) -> Result<(Vec<u32>, Vec<u32>), String> {
-        let mut values = Vec::with_capacity(self.meanings.len());
-        let mut several = Vec::new();
-        for meanings in &self.meanings {
-            let packed = meanings
-                .iter()
-                .map(|&meaning| LiteralValue::pack(meaning))
-                .collect::<Result<Vec<u32>, String>>()?;
-            values.push(match packed[..] {
-                [single] => single,
-                _ => {
-                    let value = LiteralValue::pack_span(several.len(), packed.len())?;
-                    several.extend(packed);
-                    value
-                }
-            });
-        }
-        Ok((values, several))
-    }
-}
-
-/// The value of a literal in the automaton: its one meaning, packed in 31 bits (2 bits of
-/// kind, 29 of rule or pattern index), or, with the top bit set, where its several packed
-/// meanings are in [`RuleSet`]'s `meanings` (21 bits of start, 10 of count). A match then
-/// needs no table lookup for most literals, which have one meaning: each lookup was a cache
-/// miss at every match.
-struct LiteralValue;
-
-impl LiteralValue {
-    const SPAN: u32 = 1 << 31;
-    const INDEX_BITS: u32 = 29;
-    const COUNT_BITS: u32 = 10;
-    const START_BITS: u32 = 21;
-
-    fn pack(meaning: Meaning) -> Result<u32, String> {
-        let (kind, index) = match meaning {
-            Meaning::Phrase { rule, prefix } => (u32::from(prefix), rule),
-            Meaning::Anchor { pattern, end } => (2 + u32::from(end == End::End), pattern),
-        };
-        let index = u32::try_from(index)
-            .ok()
-            .filter(|&i| i < 1 << Self::INDEX_BITS)
-            .ok_or_else(|| format!("too many rules or patterns ({index})"))?;
-        Ok(kind << Self::INDEX_BITS | index)
-    }
-
-    fn meaning(packed: u32) -> Meaning {
-        let index = (packed & ((1 << Self::INDEX_BITS) - 1)) as usize;
-        match packed >> Self::INDEX_BITS & 0b11 {
-            0 => Meaning::Phrase {
-                rule: index,
-                prefix: false,
-            },
-            1 => Meaning::Phrase {
-                rule: index,
-                prefix: true,
-            },
-            2 => Meaning::Anchor {
-                pattern: index,
-                end: End::Start,
-            },
-            _ => Meaning::Anchor {
-                pattern: index,
-                end: End::End,
-            },
-        }
-    }
-
-    fn pack_span(start: usize, count: usize) -> Result<u32, String> {
-        if start >= 1 << Self::START_BITS || count >= 1 << Self::COUNT_BITS {
-            return Err(format!(
-                "a literal has too many meanings ({count}) or the rules too many literals"
-            ));
-        }
-        Ok(Self::SPAN | (start as u32) << Self::COUNT_BITS | count as u32)
-    }
-
-    /// The span of a literal's meanings in `meanings`, or `None` for a single meaning.
-    fn span(value: u32) -> Option<(usize, usize)> {
-        (value & Self::SPAN != 0).then(|| {
-            let start = ((value & !Self::SPAN) >> Self::COUNT_BITS) as usize;
-            (
-                start,
-                start + (value & ((1 << Self::COUNT_BITS) - 1)) as usize,
-            )
-        })
-    }
-}
-
-/// Auxiliaries that take "n't" ("did not" is "didn't"), and their contracted forms.
-const CONTRACTIONS: &[(&str, &str)] = &[
-    ("did", "didn't"),
-    ("do", "don't"),
-    ("does", "doesn't"),
-    ("was", "wasn't"),
-    ("were", "weren't"),
-    ("is", "isn't"),
-    ("are", "aren't"),
-    ("had", "hadn't"),
-    ("has", "hasn't"),
-    ("have", "haven't"),
-    ("could", "couldn't"),
-    ("would", "wouldn't"),
-    ("should", "shouldn't"),
-    ("can", "can't"),
-    ("will", "won't"),
-];
-
-/// The contracted form of a phrase with "not" in it, if it has one: "did not always" is
-/// also "didn't always", and "not always" also "n't always" (which follows any
-/// auxiliary: "weren't always"); "cannot" is also "can't".
-fn contracted(phrase: &str) -> Option<String> {
-    if phrase == "cannot" || phrase.starts_with("cannot ") {
-        return Some(phrase.replacen("cannot", "can't", 1));
-    }
-    let mut words: Vec<&str> = phrase.split(' ').collect();
-    let not = words.iter().position(|w| *w == "not")?;
-    if not == 0 {
-        words[0] = "n't";
-    } else {
-        let (_, short) = CONTRACTIONS
-            .iter()
-            .find(|(aux, _)| *aux == words[not - 1])?;
-        words[not - 1] = short;
-        words.remove(not);
-    }
-    Some(words.join(" "))
-}
-
-/// The forms a phrase is matched in: itself (first), its contraction ([`contracted`]),
-/// with each hyphen also as a space ("person centred") or left out ("coordinated",
-/// "multiagency"), and with curly apostrophes for straight ones.
-pub(crate) fn phrase_variants(body: &str) -> Vec<String> {
-    // Most phrases have no hyphen, apostrophe or "not": they are their only form.
-    if !body.contains(['-', '\'']) && !body.split(' ').any(|w| w == "not" || w == "cannot") {
-        return vec![body.to_string()];
-    }
-    let mut variants: Vec<String> = std::iter::once(body.to_string())
-        .chain(contracted(body))
-        .flat_map(|form| hyphen_forms(&form))
-        .collect();
-    for i in 0..variants.len() {
-        if variants[i].contains('\'') {
-            variants.push(variants[i].replace('\'', "’"));
-        }
-    }
-    // The phrase itself first, then its other forms, each once.
-    let mut others = variants.split_off(1);
-    others.sort_unstable();
-    others.dedup();
-    others.retain(|form| form != body);
-    variants.extend(others);
-    variants
-}
-
-/// A phrase with each of its hyphens (up to [`MAX_VARIED_HYPHENS`]) kept or turned into
-/// a space, and after a prefix that is also written joined ([`JOINED_PREFIXES`]) left
-/// out, in every combination: "well-co-ordinated" is also "well coordinated" and
-/// "well-coordinated". The phrase itself comes first.
-fn hyphen_forms(phrase: &str) -> Vec<String> {
-    let mut parts = phrase.split('-');
-    let first = parts.next().unwrap_or_default();
-    let mut forms = vec![first.to_string()];
-    // The word before the hyphen at hand.
-    let mut before = first.rsplit(' ').next().unwrap_or_default();
-    for (i, part) in parts.enumerate() {
-        let joined =
-            JOINED_PREFIXES.contains(&before) || (before == "well" && part.starts_with("being"));
-        let joiners: &[&str] = match (i < MAX_VARIED_HYPHENS, joined) {
-            (true, true) => &["-", " ", ""],
-            (true, false) => &["-", " "],
-            (false, _) => &["-"],
-        };
-        before = part.rsplit(' ').next().unwrap_or_default();
-        forms = forms
-            .iter()
-            .flat_map(|form| joiners.iter().map(move |j| format!("{form}{j}{part}")))
-            .collect();
-    }
-    forms
-}
-
-/// The hyphens of a phrase that take their other forms (a fourth and later keep theirs).
-const MAX_VARIED_HYPHENS: usize = 3;
-
-/// Prefixes whose hyphen reports also leave out ("coordinated", "multiagency",
-/// "reablement", "underrepresented"); "well-being" is also "wellbeing". Other hyphenated
-/// words ("well-led", "person-centred") are not written joined, and their joined forms
-/// would only swell the automaton.
-const JOINED_PREFIXES: &[&str] = &[
-    "co", "re", "multi", "pre", "post", "non", "under", "over", "cross", "sub", "inter",
-];
-
 /// Where a phrase found at `start..end` ends as a whole-word match (a prefix phrase runs
 /// to the end of its word), or `None` when a letter or digit touches it.
 fn phrase_end(text: &str, start: usize, end: usize, prefix: bool) -> Option<usize> {
@@ -1929,13 +1674,6 @@ fn links_an_object(between: &str) -> bool {
 /// Anchored searches tried per pattern and sentence before searching the whole sentence.
 const MAX_ANCHORED_SEARCHES: usize = 8;
 
-/// Which end of a pattern's matches an anchor literal is at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    Start,
-    End,
-}
-
 /// The ends of a pattern's matches that have anchors.
 #[derive(Debug, Clone, Copy)]
 struct Ends {
@@ -1944,43 +1682,6 @@ struct Ends {
     /// Its matches start where the sentence does (`^...`): a start anchor anywhere else
     /// is not tried.
     at_sentence_start: bool,
-}
-
-/// Byte strings searched by the literal automaton.
-type Literals = Vec<Vec<u8>>;
-
-/// A pattern's start anchors and end anchors (see [`anchors`]).
-type Anchors = (Option<Literals>, Option<Literals>);
-
-/// A pattern's anchors: literals one of which every match starts with, and literals one
-/// of which every match ends with, each when there is a small set of them long enough to
-/// be selective. A sentence can hold a match only if it holds an anchor of each set.
-fn anchors(hir: &regex_syntax::hir::Hir) -> Anchors {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let selective = |kind: ExtractKind| {
-        let prefix = matches!(kind, ExtractKind::Prefix);
-        let mut seq = Extractor::new().kind(kind).extract(hir);
-        // A pattern with many anchors (alternatives times optional words) has them cut to
-        // their first (or last) bytes, which many share: a much smaller automaton to build
-        // (rule loading 225M -> 167M instructions), and the few extra candidate starts
-        // cost the scan about nothing. Small sets keep their whole, more selective, literals.
-        if seq.len().is_some_and(|n| n > TRIM_ABOVE) {
-            if prefix {
-                seq.keep_first_bytes(ANCHOR_BYTES);
-            } else {
-                seq.keep_last_bytes(ANCHOR_BYTES);
-            }
-        }
-        seq.dedup();
-        let literals = seq.literals()?;
-        let shortest = literals.iter().map(|l| l.len()).min()?;
-        (literals.len() <= MAX_ANCHORS && shortest >= MIN_ANCHOR_LEN)
-            .then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
-    };
-    (
-        selective(ExtractKind::Prefix),
-        selective(ExtractKind::Suffix),
-    )
 }
 
 /// A raw match: `(start, end, rule index)`, offsets within the sentence.
@@ -2040,21 +1741,6 @@ impl Judgement<'_> {
     }
 }
 
-/// FNV-1a over file names and contents, as hex.
-fn fingerprint(files: &[(String, &str)]) -> String {
-    let mut hash: u64 = 0xcbf29ce484222325;
-    let mut sorted: Vec<&(String, &str)> = files.iter().collect();
-    sorted.sort_by(|a, b| a.0.rsplit('/').next().cmp(&b.0.rsplit('/').next()));
-    for (name, text) in sorted {
-        let base = name.rsplit('/').next().unwrap_or(name);
-        for byte in base.bytes().chain([0]).chain(text.bytes()).chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x100000001b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2092,8 +1778,8 @@ mod tests {
 
     #[test]
     fn laying_the_literals_out_for_prose_changes_no_tag() {
-        let rules = RuleSet::builtin().unwrap();
-        let laid_out = RuleSet::builtin().unwrap();
+        let rules = built_at_run_time();
+        let laid_out = built_at_run_time();
         laid_out.lay_out_for_prose();
         assert!(laid_out.laid_out.get().is_some_and(Option::is_some));
         let mut checked = 0;
@@ -2106,6 +1792,85 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 500, "{checked} sentences");
+    }
+
+    /// The built-in rule files, loaded as any other rules are: literals built now.
+    fn built_at_run_time() -> RuleSet {
+        let rules = RuleSet::from_sources(
+            BUILTIN_RULES
+                .iter()
+                .map(|(name, text)| (format!("rules/{name}"), *text)),
+        )
+        .unwrap();
+        assert!(rules.literal_values.is_some());
+        rules
+    }
+
+    #[test]
+    fn the_built_in_literal_automaton_is_the_one_its_rules_build_laid_out_for_prose() {
+        let builtin = RuleSet::builtin().unwrap();
+        assert!(
+            builtin.literal_values.is_none(),
+            "the built-in rules' automaton comes from the build script"
+        );
+        // Laying it out again has nothing to do.
+        builtin.lay_out_for_prose();
+        assert!(builtin.laid_out.get().is_some_and(Option::is_none));
+        assert_eq!(
+            crate::literals::prebuilt(&builtin.rules).unwrap(),
+            BUILTIN_LITERALS
+        );
+        let at_run_time = built_at_run_time();
+        assert_eq!(builtin.meanings, at_run_time.meanings);
+        for text in sentences(&builtin) {
+            assert_eq!(
+                builtin.tag(&text, &Context::default()).matches,
+                at_run_time.tag(&text, &Context::default()).matches,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn prebuilt_literals_that_are_not_such_bytes_are_refused() {
+        let good = BUILTIN_LITERALS;
+        assert!(from_prebuilt(good).is_some());
+        for bad in [
+            &[][..],
+            &good[..3],
+            &good[..good.len() - 1],
+            &[0xff; 64][..],
+        ] {
+            assert!(from_prebuilt(bad).is_none(), "{} bytes", bad.len());
+        }
+        let mut trailing = good.to_vec();
+        trailing.push(0);
+        assert!(from_prebuilt(&trailing).is_none());
+    }
+
+    #[test]
+    fn rule_files_other_than_the_built_in_ones_do_not_take_the_built_in_literals() {
+        let load = |files: &[(String, String)]| {
+            RuleSet::from_sources_with(
+                files
+                    .iter()
+                    .map(|(name, text)| (name.clone(), text.as_str())),
+                Exceptions::Trusted,
+                Some((BUILTIN_LITERALS_FINGERPRINT, BUILTIN_LITERALS)),
+            )
+            .unwrap()
+        };
+        let mut files: Vec<(String, String)> = BUILTIN_RULES
+            .iter()
+            .map(|(name, text)| (format!("rules/{name}"), text.to_string()))
+            .collect();
+        assert!(
+            load(&files).literal_values.is_none(),
+            "the same files take them"
+        );
+        // An edited file: its literals are built from the files as they are now.
+        files[0].1.push_str("\n# edited\n");
+        assert!(load(&files).literal_values.is_some());
     }
 
     #[test]
@@ -2145,7 +1910,7 @@ mod tests {
     fn every_pattern_searched(rules: &RuleSet, text: &str) -> Vec<Raw> {
         let mut expected: Vec<Raw> = raw_matches(rules, text)
             .into_iter()
-            .filter(|&(.., rule)| rules.rules[rule].kind == Kind::Phrases)
+            .filter(|&(.., rule)| rules.rules[rule].kind == crate::Kind::Phrases)
             .collect();
         for pattern in &rules.patterns {
             pattern.push_matches(text, None, &mut None, &mut expected);
@@ -2552,45 +2317,6 @@ must_not_match = ["Nothing here."]
     }
 
     #[test]
-    fn literal_values_carry_one_meaning_or_the_span_of_several() {
-        let meanings = [
-            Meaning::Phrase {
-                rule: 0,
-                prefix: false,
-            },
-            Meaning::Phrase {
-                rule: 7,
-                prefix: true,
-            },
-            Meaning::Anchor {
-                pattern: (1 << 29) - 1,
-                end: End::Start,
-            },
-            Meaning::Anchor {
-                pattern: 3,
-                end: End::End,
-            },
-        ];
-        for meaning in meanings {
-            let packed = LiteralValue::pack(meaning).unwrap();
-            assert_eq!(LiteralValue::span(packed), None);
-            assert_eq!(
-                format!("{:?}", LiteralValue::meaning(packed)),
-                format!("{meaning:?}")
-            );
-        }
-        assert!(LiteralValue::pack(Meaning::Phrase {
-            rule: 1 << 29,
-            prefix: false
-        })
-        .is_err());
-        let span = LiteralValue::pack_span(1_000, 48).unwrap();
-        assert_eq!(LiteralValue::span(span), Some((1_000, 1_048)));
-        assert!(LiteralValue::pack_span(0, 1 << 10).is_err());
-        assert!(LiteralValue::pack_span(1 << 21, 2).is_err());
-    }
-
-    #[test]
     fn a_negation_does_not_reach_into_a_comment_after_which() {
         let rules = rule_set(&[
             phrases_rule("N1", "negation", "", r#""no longer""#, "no longer"),
@@ -2754,40 +2480,6 @@ must_not_match = ["Nothing here."]
 
     #[test]
     fn phrases_match_their_contractions_and_unhyphenated_forms() {
-        use super::contracted;
-        assert_eq!(
-            contracted("did not always").as_deref(),
-            Some("didn't always")
-        );
-        assert_eq!(contracted("not always").as_deref(), Some("n't always"));
-        assert_eq!(contracted("will not").as_deref(), Some("won't"));
-        assert_eq!(contracted("cannot").as_deref(), Some("can't"));
-        assert_eq!(contracted("went not"), None);
-        assert_eq!(contracted("timely"), None);
-        assert_eq!(
-            super::phrase_variants("didn't-stop"),
-            ["didn't-stop", "didn't stop", "didn’t stop", "didn’t-stop"]
-        );
-        assert_eq!(
-            super::phrase_variants("well-being"),
-            ["well-being", "well being", "wellbeing"]
-        );
-        assert_eq!(super::phrase_variants("well-led"), ["well-led", "well led"]);
-        assert_eq!(
-            super::phrase_variants("co-ordinated"),
-            ["co-ordinated", "co ordinated", "coordinated"]
-        );
-        assert_eq!(
-            super::phrase_variants("well-co-ordinated"),
-            [
-                "well-co-ordinated",
-                "well co ordinated",
-                "well co-ordinated",
-                "well coordinated",
-                "well-co ordinated",
-                "well-coordinated"
-            ]
-        );
         let rules = rule_set(&[
             phrases_rule(
                 "F1",

@@ -568,7 +568,7 @@ pub(crate) fn parse_rule_with(
     let mut forms = HashMap::new();
     for (index, phrase) in lowered.iter().enumerate() {
         let (body, prefix) = phrase_body(phrase);
-        for form in crate::engine::phrase_variants(body).into_iter().skip(1) {
+        for form in crate::literals::phrase_variants(body).into_iter().skip(1) {
             forms.entry((form, prefix)).or_insert(index);
         }
     }

@@ -1138,10 +1138,19 @@ impl RuleSet {
             }
             !outers
                 .iter()
-                .take_while(|&&(s, _, _)| s <= m.start)
+                .take_while(|&&(s, _, _)| s < m.end)
                 .any(|&(s, e, outer)| {
-                    let inside = m.end <= e && (e - s) > (m.end - m.start);
-                    inside && hides(&self.rules[outer], signal)
+                    let inside = s <= m.start && m.end <= e && (e - s) > (m.end - m.start);
+                    // A cue that runs into a mask's first word and stops at a hyphen
+                    // of it is made of the mask's words: "a strength" in "a
+                    // strength-based approach".
+                    let ends_inside_mask = m.start < s
+                        && m.end < e
+                        && self.rules[outer].signal == Signal::Mask
+                        && judging(signal)
+                        && text.as_bytes()[m.end] == b'-'
+                        && !text[s..m.end].contains(' ');
+                    (inside || ends_inside_mask) && hides(&self.rules[outer], signal)
                 })
         });
         matches
@@ -2155,6 +2164,27 @@ must_not_match = ["Nothing here."]
             .matches
             .iter()
             .all(|m| m.end - m.start != "did not".len()));
+    }
+
+    #[test]
+    fn regression_a_cue_that_runs_into_a_mask_is_made_of_its_words() {
+        // "a strength" matched in "a strength-based approach": it ends inside the mask.
+        let rules = rule_set(&[
+            phrases_rule("M1", "mask", "", r#""strength-based""#, "strength-based"),
+            phrases_rule("S1", "strength", "", r#""a strength""#, "a strength"),
+        ]);
+        let tags = rules.tag(
+            "The service used a strength-based model.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Neutral);
+        assert!(tags.matches.iter().all(|m| rules.rules[m.rule].id != "S1"));
+        // A cue that ends where the mask starts, or after it ends, stays.
+        let tags = rules.tag(
+            "Practice was a strength, and strength-based.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Strength);
     }
 
     #[test]

@@ -381,6 +381,36 @@ fn main_verb_follows(rest: &str) -> bool {
     .any(|verb| rest.starts_with(verb))
 }
 
+/// Whether a circumstance's words end with the subject of its own verb ("if they", "in
+/// case there"): the verb after them is the circumstance's, not the sentence's.
+fn ends_with_its_subject(circumstance: &str) -> bool {
+    const SUBJECTS: &[&str] = &[
+        "they",
+        "there",
+        "people",
+        "someone",
+        "anyone",
+        "it",
+        "he",
+        "she",
+        "we",
+        "a",
+        "an",
+        "the",
+        "their",
+        "provider",
+        "providers",
+        "carer",
+        "carers",
+        "staff",
+        "needs",
+    ];
+    circumstance
+        .rsplit(' ')
+        .find(|word| !word.is_empty())
+        .is_some_and(|word| SUBJECTS.contains(&word))
+}
+
 /// A sentence that opens with a conceded clause ("Despite high demand, ...", "Although
 /// there were plans, ...") and says nothing judged after it means the opposite of what it
 /// conceded: "Despite significant pressures, the council had protected its prevention
@@ -1247,11 +1277,12 @@ impl RuleSet {
         // while they waited was poor").
         circumstances.clear();
         circumstances.extend(spans_of(Signal::Circumstance).map(|(start, end)| {
-            let clause_end = if main_verb_follows(&text[end..]) {
-                end
-            } else {
-                opened_clause_end(text, end).unwrap_or(text.len())
-            };
+            let clause_end =
+                if !ends_with_its_subject(&text[start..end]) && main_verb_follows(&text[end..]) {
+                    end
+                } else {
+                    opened_clause_end(text, end).unwrap_or(text.len())
+                };
             (start, clause_end)
         }));
         strength.clear();
@@ -2319,6 +2350,27 @@ must_not_match = ["Nothing here."]
         let text = "Staff called while they waited poor weeks.";
         let tags = rules.tag(text, &Context::default());
         assert!(in_circumstance(&tags, text, "poor"));
+    }
+
+    #[test]
+    fn regression_a_circumstance_that_ends_with_its_subject_keeps_its_own_verb() {
+        // "if they were unable to" is the circumstance's verb, not the sentence's: the
+        // circumstance runs to the end of its clause.
+        let rules = rule_set(&[
+            circumstance_rule(r"\\bin case (?:they|there)\\b", "in case they"),
+            phrases_rule("F1", "shortfall", "", r#""unable to""#, "unable to"),
+            phrases_rule(
+                "S1",
+                "strength",
+                "",
+                r#""contingency plans in place""#,
+                "contingency plans in place",
+            ),
+        ]);
+        let text = "Carers had contingency plans in place in case they were unable to cope.";
+        let tags = rules.tag(text, &Context::default());
+        assert!(in_circumstance(&tags, text, "unable to"));
+        assert_eq!(tags.polarity, Polarity::Strength);
     }
 
     #[test]

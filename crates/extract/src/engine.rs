@@ -1674,6 +1674,11 @@ const OBJECT_LINK_WORDS: &[&str] = &[
     "everyone",
     "people",
     "those",
+    // What is to be done about the issue: "urgency about reducing waiting times".
+    "reducing",
+    "tackling",
+    "addressing",
+    "clearing",
 ];
 const MAX_OBJECT_LINK_WORDS: usize = 8;
 /// How far (in bytes, from start to start) a cue that takes an object looks for it.
@@ -2547,6 +2552,7 @@ must_not_match = ["Nothing here."]
             "Leaders understood the gaps in provision.",
             "Leaders understood the risks, gaps and delays.",
             "Leaders understood the main risks and delays.",
+            "Leaders understood tackling delays as their main task.",
         ] {
             assert_eq!(tags(text).polarity, Polarity::Strength, "{text}");
             assert!(tags(text).matches.iter().any(|m| m.object), "{text}");

@@ -15,7 +15,9 @@
 //! [`RuleSet::tag`] for one sentence and [`RuleSet::tag_document`] for every findings
 //! sentence of an `ingest::Document`, each in its paragraph context.
 //!
-//! The crate is pure: no I/O except [`RuleSet::from_dir`].
+//! The crate is pure: no I/O except [`RuleSet::from_dir`]. The built-in rules
+//! ([`RuleSet::builtin`]) are embedded at compile time, and so is their literal automaton:
+//! `build.rs` builds it with this crate's own `literals` module, laid out for prose.
 //!
 //! ```
 //! let rules = extract::RuleSet::builtin().unwrap();

@@ -169,6 +169,40 @@ fn other_files_in_the_output_folder_are_left_alone() {
 }
 
 #[test]
+fn the_rules_folder_given_with_rules_tags_as_the_built_in_rules_do() {
+    // The built-in rules' literal automaton is built at compile time; the same files
+    // loaded from the folder build theirs at load. The datasets must not differ.
+    let analyse = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let status = findings()
+            .args(["analyse", "corpus", "--out"])
+            .arg(out.path())
+            .args(extra)
+            .current_dir(root())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        out
+    };
+    let builtin = analyse(&[]);
+    let folder = analyse(&["--rules", "rules"]);
+    for name in [
+        "sentences.csv",
+        "findings.csv",
+        "findings.jsonl",
+        "reports.csv",
+    ] {
+        let a = std::fs::read(builtin.path().join(name)).unwrap();
+        let b = std::fs::read(folder.path().join(name)).unwrap();
+        assert!(!a.is_empty(), "{name} is empty");
+        assert!(
+            a == b,
+            "{name} differs between the built-in rules and --rules rules"
+        );
+    }
+}
+
+#[test]
 fn a_broken_rules_folder_stops_the_run_with_exit_2_and_names_file_and_line() {
     let rules = tempfile::tempdir().unwrap();
     std::fs::write(

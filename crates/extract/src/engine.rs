@@ -330,6 +330,14 @@ thread_local! {
         std::cell::RefCell::new((0, Scratch::default()));
 }
 
+/// Where a rule set's literal automaton comes from.
+enum LiteralSource {
+    /// Built at compile time (the built-in rules), laid out for prose already.
+    Prebuilt(DoubleArrayAhoCorasick<u32>),
+    /// Gathered from the rules at load: the literals and their values, to build it from.
+    Gathered(Vec<(Vec<u8>, u32)>),
+}
+
 /// The automaton of the literals: a double-array Aho-Corasick automaton (`daachorse`),
 /// where a transition is two array reads.
 struct LiteralAutomaton(DoubleArrayAhoCorasick<u32>);
@@ -686,21 +694,21 @@ impl RuleSet {
         // table, did not stay in cache.) The double array's prefilter cost more than it
         // skipped: with phrases as short and common as "no" and "few", nearly every
         // position is a candidate.
-        let (literal_values, meanings, built) = match prebuilt.and_then(from_prebuilt) {
-            Some((automaton, meanings)) => (None, meanings, Some(automaton)),
+        let (source, meanings) = match prebuilt.and_then(from_prebuilt) {
+            Some((automaton, meanings)) => (LiteralSource::Prebuilt(automaton), meanings),
             None => {
-                let anchors: Vec<Anchors> =
-                    parsed.iter().map(|(_, anchors)| anchors.clone()).collect();
-                let table = literal_table(&rules, &anchors);
+                let table = literal_table(&rules, parsed.iter().map(|(_, anchors)| anchors));
                 let (values, meanings) = table.values().map_err(literal_error)?;
                 let values = table.strings.into_iter().zip(values).collect();
-                (Some(values), meanings, None)
+                (LiteralSource::Gathered(values), meanings)
             }
         };
         let (automaton, patterns) = rayon::join(
-            || match (built, &literal_values) {
-                (Some(automaton), _) => Ok(automaton),
-                (None, values) => literal_automaton(values.as_deref().unwrap_or_default(), &[]),
+            || match source {
+                LiteralSource::Prebuilt(automaton) => Ok((automaton, None)),
+                LiteralSource::Gathered(values) => {
+                    literal_automaton(&values, &[]).map(|automaton| (automaton, Some(values)))
+                }
             },
             || {
                 sources
@@ -714,8 +722,8 @@ impl RuleSet {
             },
         );
         let patterns = patterns?;
-        let literals = automaton
-            .map(LiteralAutomaton)
+        let (literals, literal_values) = automaton
+            .map(|(automaton, values)| (LiteralAutomaton(automaton), values))
             .map_err(|e| literal_error(format!("cannot build the literal automaton: {e}")))?;
         let page_themes = page_themes(&rules);
         let theme_of = rules

@@ -331,7 +331,10 @@ pub(crate) fn patterns_of(rules: &[Rule]) -> Vec<(usize, &str, usize, String)> {
 
 /// The literals of the rules: every form of every phrase (rule order), then the anchors
 /// of every pattern (`anchors`, one entry per pattern of [`patterns_of`]).
-pub(crate) fn literal_table(rules: &[Rule], anchors: &[Anchors]) -> LiteralTable {
+pub(crate) fn literal_table<'a>(
+    rules: &[Rule],
+    anchors: impl IntoIterator<Item = &'a Anchors>,
+) -> LiteralTable {
     let mut literals = LiteralTable::default();
     for (index, rule) in rules.iter().enumerate() {
         if rule.kind != Kind::Phrases {
@@ -350,7 +353,7 @@ pub(crate) fn literal_table(rules: &[Rule], anchors: &[Anchors]) -> LiteralTable
             }
         }
     }
-    for (index, (prefixes, suffixes)) in anchors.iter().enumerate() {
+    for (index, (prefixes, suffixes)) in anchors.into_iter().enumerate() {
         for (literals_of_end, end) in [(prefixes, End::Start), (suffixes, End::End)] {
             for literal in literals_of_end.iter().flatten() {
                 literals.add(

@@ -1264,10 +1264,23 @@ impl RuleSet {
                 .map(|m| (m.start, m.end))
         };
         negations.clear();
+        // A negation right before a set phrase is about that phrase's noun ("no learning
+        // disability"), not a cue after it; a negated subject ("none of") reaches past.
+        let mask_follows = |end: usize| {
+            matches.iter().any(|other| {
+                self.rules[other.rule].signal == Signal::Mask
+                    && other.start > end
+                    && text[end..other.start].trim().is_empty()
+            })
+        };
         negations.extend(
             matches
                 .iter()
-                .filter(|m| self.rules[m.rule].signal == Signal::Negation)
+                .filter(|m| {
+                    let rule = &self.rules[m.rule];
+                    rule.signal == Signal::Negation
+                        && !(rule.reach <= DEFAULT_NEGATION_REACH && mask_follows(m.end))
+                })
                 .map(|m| Negation {
                     start: m.start,
                     end: m.end,
@@ -2228,6 +2241,30 @@ must_not_match = ["Nothing here."]
             "Practice was a strength, and strength-based.",
             &Context::default(),
         );
+        assert_eq!(tags.polarity, Polarity::Strength);
+    }
+
+    #[test]
+    fn regression_a_negation_before_a_set_phrase_is_about_the_phrase() {
+        // "no learning disability" names who the finding is about; it does not turn
+        // round "fell between" after it.
+        let rules = rule_set(&[
+            phrases_rule(
+                "M1",
+                "mask",
+                "",
+                r#""learning disability""#,
+                "learning disability",
+            ),
+            phrases_rule("N1", "negation", "", r#""no""#, "no"),
+            phrases_rule("F1", "shortfall", "", r#""fell between""#, "fell between"),
+        ]);
+        let text = "People with autism but no learning disability fell between services.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        assert!(tags.matches.iter().all(|m| !m.negated));
+        // Without the set phrase, the negation turns the cue round as before.
+        let tags = rules.tag("No people fell between services.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Strength);
     }
 

@@ -529,11 +529,12 @@ fn comment_between(between: &str) -> bool {
             .any(|(i, and)| CLAUSE_SUBJECT.is_match(&between[i + and.len()..]))
 }
 
-/// Whether a verb of consequence stands (`between` them) after a negation that belongs to a
-/// noun ("lack of capacity", "no plan") and before a cue: the cue is in what that caused,
-/// which the negation does not turn round ("a lack of capacity meant they could not always
-/// respond"). A negation of a verb reaches past one ("had not led to improvements").
-fn consequence_between(negation: &str, between: &str) -> bool {
+/// Whether a negation that belongs to a noun ("lack of capacity", "no plan") ends before a
+/// cue, `between` them: at a verb of consequence, the cue being in what that caused ("a
+/// lack of capacity meant they could not always respond"), or at a verb of its own
+/// coordinated after "and" ("had no clear pathway and were passed between services"). A
+/// negation of a verb reaches past them ("had not led to improvements").
+fn noun_negation_ends_between(negation: &str, between: &str) -> bool {
     const OF_A_NOUN: &[&str] = &[
         "lack of",
         "absence of",
@@ -544,12 +545,21 @@ fn consequence_between(negation: &str, between: &str) -> bool {
         "less",
         "without",
     ];
+    let words: Vec<&str> = between.split_whitespace().collect();
     OF_A_NOUN.contains(&negation)
-        && between.split_whitespace().any(|word| {
-            matches!(
-                word,
+        && words.iter().enumerate().any(|(i, word)| {
+            let consequence = matches!(
+                *word,
                 "meant" | "means" | "led" | "leads" | "resulted" | "results" | "caused" | "causes"
-            )
+            );
+            let coordinated_verb = *word == "and"
+                && words.get(i + 1).is_some_and(|next| {
+                    matches!(
+                        *next,
+                        "were" | "was" | "had" | "have" | "has" | "did" | "could" | "are" | "is"
+                    )
+                });
+            consequence || coordinated_verb
         })
 }
 
@@ -1358,7 +1368,7 @@ impl RuleSet {
                                     m.start - n.end <= n.reach * NEGATION_REACH_BYTES_PER_WORD
                                         && words_between(n.end) <= n.reach
                                         && !comment_between(&text[n.end..m.start])
-                                        && !consequence_between(
+                                        && !noun_negation_ends_between(
                                             &text[n.start..n.end],
                                             &text[n.end..m.start],
                                         )

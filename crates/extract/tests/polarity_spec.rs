@@ -281,3 +281,19 @@ fn a_negated_noun_does_not_reach_past_what_it_caused() {
         &["The changes had not led to improvements in waiting times."],
     );
 }
+
+#[test]
+fn a_negated_noun_does_not_reach_a_verb_coordinated_after_it() {
+    assert_polarity(
+        Polarity::Shortfall,
+        &[
+            "People with acquired brain injuries had no clear pathway and were passed between services.",
+            "There was little support and carers were left to cope alone.",
+        ],
+    );
+    // Cues listed with the negated one are still turned round.
+    assert_polarity(
+        Polarity::Strength,
+        &["There were no delays or backlogs in arranging care."],
+    );
+}

@@ -2610,7 +2610,7 @@ must_not_match = ["Nothing here."]
             "Leaders understood the risks, gaps and delays.",
             "Leaders understood the main risks and delays.",
             "Leaders understood tackling delays as their main task.",
-            "Leaders understood what still caused delays.",
+            "Leaders understood what still delays assessments.",
         ] {
             assert_eq!(tags(text).polarity, Polarity::Strength, "{text}");
             assert!(tags(text).matches.iter().any(|m| m.object), "{text}");

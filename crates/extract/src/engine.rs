@@ -373,6 +373,30 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
         .map(|close| opener_end + close.start())
 }
 
+/// Where a sentence starts inside `original` after a stop the sentence splitter kept
+/// (a quoted name ending in a full stop: "called ‘Better Care Medway.’ Not all the
+/// website was accessible"): a capital letter after `.`, `!` or `?`, closing quotes and a
+/// space, unless the stop ends an abbreviation ("e.g.", "St.", "Dr.").
+fn inner_sentence_starts(original: &str) -> impl Iterator<Item = usize> + '_ {
+    original
+        .match_indices(['.', '!', '?'])
+        .filter_map(|(stop, _)| {
+            let after = original[stop + 1..].trim_start_matches(['’', '\'', '"', '”', ')']);
+            let next = after.strip_prefix(' ')?;
+            if !next.starts_with(|c: char| c.is_ascii_uppercase()) {
+                return None;
+            }
+            let word = original[..stop].rsplit(' ').next().unwrap_or("");
+            let abbreviation = word.contains('.')
+                || (word.len() <= 2 && word.starts_with(|c: char| c.is_ascii_uppercase()))
+                || matches!(
+                    word,
+                    "Mrs" | "Cllr" | "etc" | "approx" | "Ltd" | "Inc" | "Co" | "No"
+                );
+            (!abbreviation).then_some(original.len() - next.len())
+        })
+}
+
 /// Whether `rest`, the text just after a circumstance's words, opens with the verb of the
 /// sentence the circumstance sits inside ("[communication while they waited] was poor").
 fn main_verb_follows(rest: &str) -> bool {
@@ -593,8 +617,14 @@ fn in_name(original: &str, start: usize, end: usize) -> bool {
         words_before.next();
     }
     let previous = words_before.next().unwrap_or("");
+    // A name does not run on over a stop or a comma ("called 'Better Care Support
+    // Medway.' Not all the website...").
+    let ends_a_stretch = previous
+        .trim_end_matches(['’', '\'', '"', '”', ')'])
+        .ends_with(['.', '!', '?', ':', ';', ',']);
     // ...and so is the word before it when that word opens the sentence.
-    let previous_named = capitalised(previous) && words_before.any(|w| !w.is_empty());
+    let previous_named =
+        capitalised(previous) && !ends_a_stretch && words_before.any(|w| !w.is_empty());
     let mut words_after = original[end..].trim_start_matches(' ').split(' ');
     let next = match words_after.next() {
         Some(word) if joins(word) => words_after.next().unwrap_or(""),
@@ -911,11 +941,12 @@ impl RuleSet {
 
     /// Does this rule fire on `text` on its own (used to run rule examples)?
     pub fn rule_fires(&self, rule_index: usize, text: &str) -> bool {
+        let original = text;
         let lowered = text.to_ascii_lowercase();
         let text = lowered.as_str();
         self.with_scratch(|Scratch { search, sentence }| {
             self.raw_matches(text, search, &mut sentence.raw);
-            self.clauses(text, sentence);
+            self.clauses(original, text, sentence);
             let SentenceScratch {
                 raw,
                 clauses,
@@ -942,13 +973,16 @@ impl RuleSet {
         })
     }
 
-    /// The sentence's clauses, from `scratch.raw` into `scratch.clauses`.
-    fn clauses(&self, text: &str, scratch: &mut SentenceScratch) {
+    /// The sentence's clauses, from `scratch.raw` into `scratch.clauses`: cut where a
+    /// contrast or concession stands, at the end of a concession's clause, and after a
+    /// stop inside the sentence (see [`inner_sentence_starts`]).
+    fn clauses(&self, original: &str, text: &str, scratch: &mut SentenceScratch) {
         let SentenceScratch {
             raw, cuts, clauses, ..
         } = scratch;
         cuts.clear();
         cuts.push(0);
+        cuts.extend(inner_sentence_starts(original));
         for &(start, end, rule) in raw.iter() {
             let signal = self.rules[rule].signal;
             if !matches!(signal, Signal::Contrast | Signal::Concession) {
@@ -1043,7 +1077,7 @@ impl RuleSet {
         Scratch { search, sentence }: &mut Scratch,
     ) -> Tags {
         self.raw_matches(text, search, &mut sentence.raw);
-        self.clauses(text, sentence);
+        self.clauses(original, text, sentence);
         let mut matches = self.kept_matches(original, text, sentence);
         let judgement = self.judge(text, sentence, &mut matches);
         let polarity = judgement.polarity(previous);
@@ -2514,8 +2548,25 @@ must_not_match = ["Nothing here."]
         let lowered = text.to_ascii_lowercase();
         let mut scratch = SentenceScratch::default();
         rules.raw_matches(&lowered, &mut SearchScratch::default(), &mut scratch.raw);
-        rules.clauses(&lowered, &mut scratch);
+        rules.clauses(text, &lowered, &mut scratch);
         scratch.clauses
+    }
+
+    #[test]
+    fn regression_a_stop_inside_a_sentence_starts_a_clause_of_its_own() {
+        let rules = rule_set(&[phrases_rule("S1", "strength", "", r#""worked""#, "worked")]);
+        let text = "Options were called ‘Better Care Medway.’ Not all of it worked.";
+        let not = text.find("Not").unwrap();
+        assert_eq!(clauses_of(&rules, text), [(0, not), (not, text.len())]);
+        // Abbreviations and stops before lowercase words cut nothing.
+        for text in [
+            "Services, e.g. The Hub, worked.",
+            "It ran at St. Helens and worked.",
+            "A figure of 4.5 worked.",
+            "It was called ‘Care.’ and worked.",
+        ] {
+            assert_eq!(clauses_of(&rules, text), [(0, text.len())], "{text}");
+        }
     }
 
     #[test]
@@ -2717,6 +2768,18 @@ must_not_match = ["Nothing here."]
             "Requires Improvement"
         ));
         assert!(!at("Staff were skilled.", "skilled"));
+    }
+
+    #[test]
+    fn regression_a_name_does_not_run_on_over_a_full_stop_inside_the_sentence() {
+        use super::in_name;
+        let sentence =
+            "Options were called ‘Better Care Medway.’ Not all the website was accessible.";
+        let start = sentence.find("Not all").unwrap();
+        assert!(!in_name(sentence, start, start + "Not all".len()));
+        let sentence = "It was run in Leeds, Good practice was seen.";
+        let start = sentence.find("Good").unwrap();
+        assert!(!in_name(sentence, start, start + "Good".len()));
     }
 
     #[test]

@@ -589,7 +589,23 @@ fn recognise_keyed(
             label_at,
         ))
     });
-    let has_strong_summary = (0..n).any(|i| strong_summary_marker(view.key(i)));
+    // A summary page lists the quality statements with their scores: an "Overall summary"
+    // heading before the first title with a score, or a second such title, makes the page a
+    // summary even when it has lost the summary's own headings (a copy of its opening).
+    let second_titled_score = qs_with_score.is_some_and(|(title_at, first, ..)| {
+        (title_at + 1..n).any(|i| {
+            let qs = QualityStatement::find_key(view.key(i))
+                .or_else(|| title_with_score(view.text(i)).map(|(qs, _)| qs));
+            qs.is_some_and(|qs| !std::ptr::eq(qs, first))
+                && (title_with_score(view.text(i)).is_some()
+                    || (i + 1..n.min(i + 3)).any(|j| SCORE_LINE.is_match(view.text(j))))
+        })
+    });
+    let summary_heading_first = qs_with_score
+        .is_some_and(|(title_at, ..)| (0..title_at).any(|i| view.key(i) == "overall summary"));
+    let has_strong_summary = second_titled_score
+        || summary_heading_first
+        || (0..n).any(|i| strong_summary_marker(view.key(i)));
     let has_framework = (0..n).any(|i| {
         let k = view.key(i);
         k == "key findings for this quality statement" || k == "the local authority commitment"
@@ -1142,6 +1158,26 @@ mod variant_tests {
             doc.quality_statement.unwrap().title,
             "Supporting people to live healthier lives"
         );
+    }
+
+    #[test]
+    fn regression_a_summary_cut_before_its_summary_headings_is_still_a_summary() {
+        // The opening of a summary page, as a copy site may keep it: no "Quality statement
+        // scores" or "Summary of ..." heading, so only the listed scores say what it is.
+        for page in [
+            "Example Council: local authority assessment\n\nOverall summary\n\nOverall rating for Example Council: 58%\n\nAssessing needs\n\nScore: 2\n",
+            "Example Council: local authority assessment\n\nAssessing needs\n\nScore: 2\n\nSafeguarding\n\nScore: 3\n",
+        ] {
+            let doc = parse("s.txt", page.as_bytes()).unwrap();
+            assert_eq!(doc.kind, PageKind::Summary, "{page}");
+            assert!(doc.quality_statement.is_none());
+            assert_eq!(doc.listed_scores[0].score, 2);
+        }
+        // A quality statement page that names another statement in its findings stays one.
+        let page = "Example Council: local authority assessment\n\nSafeguarding\n\nScore: 2\n\nKey findings for this quality statement\n\nAssessing needs\n\nStaff were skilled.\n";
+        let doc = parse("q.txt", page.as_bytes()).unwrap();
+        assert_eq!(doc.kind, PageKind::QualityStatement);
+        assert_eq!(doc.score, Some(2));
     }
 
     fn summary(rating_lines: &str) -> crate::Document {

@@ -131,6 +131,47 @@ fn binary_file() {
 }
 
 #[test]
+fn a_pdf_or_another_format_that_is_not_a_page_is_named_for_what_it_is() {
+    // A PDF whose opening bytes would decode as text (Windows-1252) is still refused.
+    let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+    assert_fails_with(
+        "report.txt",
+        pdf.as_slice(),
+        "a PDF (PDF reports are not read yet)",
+    );
+    assert_fails_with(
+        "report.html",
+        b"PK\x03\x04\x14\x00 word/document.xml".as_slice(),
+        "a ZIP archive",
+    );
+}
+
+#[test]
+fn a_pdf_in_a_folder_is_skipped_with_a_warning_that_says_why() {
+    let case = Case::new();
+    case.write("report.pdf", b"%PDF-1.7\n");
+    case.write("notes.docx", b"PK\x03\x04");
+    let output = case.run(&[]);
+    assert_eq!(output.status.code(), Some(0), "a warning is not a failure");
+    let problems: Vec<(String, String, String)> = read_csv(&case.out().join("errors.csv"))
+        .into_iter()
+        .map(|e| {
+            let name = e["path"].rsplit('/').next().unwrap().to_string();
+            (name, e["level"].clone(), e["error"].clone())
+        })
+        .filter(|(name, ..)| name != "good.txt")
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let (name, level, message) = &problems[0];
+    assert_eq!((name.as_str(), level.as_str()), ("report.pdf", "warning"));
+    assert!(
+        message.contains("PDF reports are not read yet"),
+        "{message}"
+    );
+    case.assert_good_page_processed();
+}
+
+#[test]
 fn invalid_utf8_is_read_as_windows_1252() {
     let case = assert_processed(
         "latin.txt",

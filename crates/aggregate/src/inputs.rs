@@ -158,7 +158,19 @@ impl Inputs {
                 };
                 match file_type {
                     Ok(t) if t.is_dir() => stack.push(path),
-                    Ok(_) if !is_report => self.skipped += 1,
+                    Ok(_) if !is_report => {
+                        self.skipped += 1;
+                        // Reports are also published as PDFs: say why those are left out.
+                        let is_pdf = path
+                            .extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+                        if is_pdf {
+                            self.errors.push(FileError::warning(
+                                display_path(&path),
+                                "a PDF (PDF reports are not read yet): skipped; save the report's pages as HTML or text",
+                            ));
+                        }
+                    }
                     Ok(t) if t.is_file() => self.files.push(path),
                     Ok(_) => self.errors.push(FileError::error(
                         display_path(&path),

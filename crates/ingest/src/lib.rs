@@ -237,6 +237,29 @@ pub enum IngestError {
     },
     #[error("{path}: no readable text")]
     NoText { path: String },
+    #[error(
+        "{path}: {what}, not a saved web page or text: save the report's pages as HTML or text"
+    )]
+    NotAPage { path: String, what: &'static str },
+}
+
+/// What a file is when its first bytes are those of a format that is not a page (a PDF,
+/// an archive, an image), so the error can say so rather than "binary" or read it as text.
+fn other_format(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "a PDF (PDF reports are not read yet)"),
+        (b"PK\x03\x04", "a ZIP archive (or a Word or Excel file)"),
+        (b"\xD0\xCF\x11\xE0", "an old Word or Excel file"),
+        (b"{\\rtf", "an RTF document"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+    ];
+    SIGNATURES
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|&(_, what)| what)
 }
 
 /// Options for [`parse_with`].
@@ -328,6 +351,12 @@ fn read_blocks(
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty {
             path: path.to_string(),
+        });
+    }
+    if let Some(what) = other_format(bytes) {
+        return Err(IngestError::NotAPage {
+            path: path.to_string(),
+            what,
         });
     }
     let format = options.format.unwrap_or_else(|| sniff_format(path, bytes));

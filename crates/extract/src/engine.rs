@@ -539,6 +539,173 @@ fn aim_end_after(text: &str, goal_end: usize) -> usize {
     text.len()
 }
 
+/// Whether a goal ending in "to support" or "to help" names the support rather than an aim,
+/// by what follows it: "access to support as a postcode lottery", "routes to support for
+/// carers", "access to help, advice and information".
+fn support_as_a_noun(goal: &str, rest: &str) -> bool {
+    if !(goal.ends_with("to support") || goal.ends_with("to help")) {
+        return false;
+    }
+    let rest = rest.trim_start_matches(' ');
+    rest.is_empty()
+        || rest.starts_with([',', '.', ';', ':', ')'])
+        || rest.split(' ').next().is_some_and(|word| {
+            matches!(
+                word,
+                "as" | "for"
+                    | "from"
+                    | "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "had"
+                    | "has"
+                    | "remained"
+                    | "when"
+                    | "that"
+                    | "which"
+                    | "services"
+                    | "options"
+            )
+        })
+}
+
+/// Whether a word shows its clause has a verb already: auxiliaries and common irregular
+/// pasts (regular pasts end in "ed").
+fn is_verb_word(word: &str) -> bool {
+    matches!(
+        word,
+        "was"
+            | "were"
+            | "is"
+            | "are"
+            | "be"
+            | "been"
+            | "being"
+            | "had"
+            | "has"
+            | "have"
+            | "did"
+            | "do"
+            | "does"
+            | "could"
+            | "would"
+            | "will"
+            | "can"
+            | "should"
+            | "may"
+            | "might"
+            | "must"
+            | "told"
+            | "said"
+            | "saw"
+            | "found"
+            | "heard"
+            | "made"
+            | "took"
+            | "gave"
+            | "met"
+            | "led"
+            | "set"
+            | "sought"
+            | "kept"
+            | "held"
+            | "felt"
+            | "knew"
+            | "understood"
+            | "thought"
+            | "brought"
+            | "built"
+            | "began"
+            | "spent"
+            | "went"
+            | "came"
+            | "got"
+            | "ran"
+            | "put"
+            | "chose"
+            | "wrote"
+            | "spoke"
+            | "shown"
+            | "seen"
+            | "taken"
+            | "given"
+            | "known"
+            | "done"
+            | "uses"
+    ) || (word.len() > 4 && word.ends_with("ed"))
+}
+
+/// The verb of a sentence after a goal in its subject ("plans to support carers [were]
+/// limited"), a space before it.
+static SUBJECT_VERB: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    Regex::new(r" (?:was|were|is|are|had|has|have|remained|remains|continued|did|could|would)\b")
+        .unwrap()
+});
+
+/// Where the aim of a goal at `goal_start..goal_end` in a clause opening at `clause_start`
+/// ends when the goal stands in the sentence's subject, with no verb before it ("plans to
+/// support carers were limited", "access to support was poor"): at the sentence's verb,
+/// whose judgement is of the subject, not part of the aim.
+fn aim_end_in_subject(
+    text: &str,
+    clause_start: usize,
+    goal_start: usize,
+    goal_end: usize,
+) -> Option<usize> {
+    let before = &text[clause_start..goal_start];
+    // An infinitive of purpose, or a noun of intention that opens the subject ("plans
+    // to"); not a verb of intention ("the strategy aims to") or "would".
+    let goal = &text[goal_start..goal_end];
+    let opens_subject = || {
+        before.split_whitespace().all(|word| {
+            matches!(
+                word,
+                "the"
+                    | "its"
+                    | "their"
+                    | "our"
+                    | "these"
+                    | "those"
+                    | "any"
+                    | "a"
+                    | "an"
+                    | "some"
+                    | "new"
+                    | "current"
+                    | "existing"
+                    | "further"
+                    | "recent"
+            )
+        })
+    };
+    let noun_of_intention = [
+        "plans to",
+        "plan to",
+        "intention to",
+        "ambition to",
+        "ambitions to",
+    ]
+    .contains(&goal);
+    if !(goal.starts_with("to ") || (noun_of_intention && opens_subject())) {
+        return None;
+    }
+    let has_verb = before
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .any(is_verb_word);
+    if has_verb || before.split_whitespace().count() > 8 {
+        return None;
+    }
+    // Not the verb of a relative clause inside the subject ("carers who were isolated").
+    SUBJECT_VERB
+        .find_iter(&text[goal_end..])
+        .map(|m| goal_end + m.start())
+        .find(|&verb| {
+            let previous = text[..verb].rsplit(' ').next().unwrap_or("");
+            !matches!(previous, "who" | "which" | "that" | "whom" | "whose")
+        })
+}
+
 /// Whether a comment on what went before (", which ...", ", who ...") or a coordinated
 /// clause (", and ...", "and they ...") opens between a negation and a cue: the negation
 /// does not reach into it ("people no longer required support, which was better than the
@@ -1336,7 +1503,11 @@ impl RuleSet {
         // Each goal's aim runs to the next clause boundary (AIM_END) after it, looked for
         // only when a cue follows the goal in its clause.
         goals.clear();
-        goals.extend(spans_of(Signal::Goal).map(|(gs, ge)| (gs, ge, std::cell::OnceCell::new())));
+        goals.extend(
+            spans_of(Signal::Goal)
+                .filter(|&(gs, ge)| !support_as_a_noun(&text[gs..ge], &text[ge..]))
+                .map(|(gs, ge)| (gs, ge, std::cell::OnceCell::new())),
+        );
         // A circumstance runs from its opener to the end of its clause, or ends with its
         // own words when the sentence's verb follows them ("communication with people
         // while they waited was poor").
@@ -1354,8 +1525,11 @@ impl RuleSet {
         strength.resize(clauses.len(), 0.0);
         shortfall.clear();
         shortfall.resize(clauses.len(), 0.0);
-        let aim_end = |ge: usize, end: &std::cell::OnceCell<usize>| {
-            *end.get_or_init(|| aim_end_after(text, ge))
+        let aim_end = |cs: usize, gs: usize, ge: usize, end: &std::cell::OnceCell<usize>| {
+            *end.get_or_init(|| {
+                let clause_end = aim_end_after(text, ge);
+                aim_end_in_subject(text, cs, gs, ge).map_or(clause_end, |verb| verb.min(clause_end))
+            })
         };
         let (mut neutral, mut context_at_start, mut reversal, mut any_aim) =
             (0.0, false, false, false);
@@ -1371,7 +1545,7 @@ impl RuleSet {
                     m.aim = !rule.counts_in_aims
                         && goals.iter().any(|(gs, ge, end)| {
                             *gs >= cs
-                                && ((*ge <= m.start && m.start < aim_end(*ge, end))
+                                && ((*ge <= m.start && m.start < aim_end(cs, *gs, *ge, end))
                                     || (*gs <= m.start && m.end <= *ge))
                         });
                     if m.aim {
@@ -2796,6 +2970,50 @@ must_not_match = ["Nothing here."]
         assert!(tags.matches.iter().any(|m| m.aim));
         let tags = rules.tag("Leaders understand the market.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Strength);
+    }
+
+    #[test]
+    fn regression_a_goal_in_the_subject_ends_at_the_sentence_s_verb() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "G1",
+                "goal",
+                "",
+                r#""to support", "plans to", "to reduce""#,
+                "to support",
+            ),
+            phrases_rule("F1", "shortfall", "", r#""limited", "poor""#, "limited"),
+        ]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        // The verb after the goal judges the subject the goal sits in.
+        assert_eq!(
+            polarity("Plans to support carers were limited."),
+            Polarity::Shortfall
+        );
+        assert_eq!(
+            polarity("Work to reduce waits had been limited."),
+            Polarity::Shortfall
+        );
+        // "To support" that names the support is no goal.
+        assert_eq!(polarity("Access to support was poor."), Polarity::Shortfall);
+        assert_eq!(
+            polarity("People described access to support as poor."),
+            Polarity::Shortfall
+        );
+        // After the sentence's verb, or after a verb of intention, the goal runs on.
+        assert_eq!(
+            polarity("Staff worked to support carers who were poor."),
+            Polarity::Neutral
+        );
+        assert_eq!(
+            polarity("The council planned to support carers who were poor."),
+            Polarity::Neutral
+        );
+        // The verb of a relative clause in the subject is not the sentence's.
+        assert_eq!(
+            polarity("Its plans to support carers who were poor had been agreed."),
+            Polarity::Neutral
+        );
     }
 
     #[test]

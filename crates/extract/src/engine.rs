@@ -1158,9 +1158,13 @@ impl RuleSet {
             if start > 2 {
                 cuts.push(start);
             }
-            if signal == Signal::Concession {
+            // A contrast that opens the sentence with a clause of its own ("Whereas older
+            // people were well supported, ...") concedes that clause as a concession does.
+            if signal == Signal::Concession || start <= 2 {
                 if let Some(close) = opened_clause_end(text, end) {
-                    cuts.push(close + 1);
+                    if signal == Signal::Concession || close > end + 1 {
+                        cuts.push(close + 1);
+                    }
                 }
             }
         }
@@ -1584,6 +1588,12 @@ impl RuleSet {
                                             &text[n.end..m.start],
                                             &text[m.start..],
                                         )
+                                        // Not out of the circumstance it stands in
+                                        // ("where people lacked capacity, decisions
+                                        // were not always recorded").
+                                        && !circumstances.iter().any(|&(start, end)| {
+                                            start <= n.start && n.end <= end && end <= m.start
+                                        })
                                 }
                                 Some((end, signal)) => {
                                     signal == rule.signal
@@ -2604,6 +2614,28 @@ must_not_match = ["Nothing here."]
         assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 
+    /// Regression: "where people lacked capacity, best interests decisions were not always
+    /// recorded" was a strength, "lacked" turning round "not always" past the comma.
+    #[test]
+    fn regression_a_negation_in_a_circumstance_does_not_reach_out_of_it() {
+        let rules = rule_set(&[
+            circumstance_rule("^(?:when|where)\\\\b", "When it rained, ..."),
+            phrases_rule("N1", "negation", "", r#""lacked""#, "lacked"),
+            phrases_rule("F1", "shortfall", "", r#""not always""#, "not always"),
+        ]);
+        let tags = rules.tag(
+            "Where people lacked capacity, decisions were not always recorded.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        // Outside a circumstance the same words are in reach.
+        let tags = rules.tag(
+            "People lacked capacity, not always recorded.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Strength);
+    }
+
     /// Regression: "communication with people while they waited was poor" was neutral, the
     /// circumstance running on to the end of the sentence and hiding "poor".
     #[test]
@@ -2761,10 +2793,21 @@ must_not_match = ["Nothing here."]
             clauses_of(&openers("concession"), text),
             [(0, comma), (comma, but), (but, text.len())]
         );
+        // A contrast cuts where it stands, and opening the sentence it also ends its own
+        // clause at the comma.
         assert_eq!(
             clauses_of(&openers("contrast"), text),
-            [(0, but), (but, text.len())]
+            [(0, comma), (comma, but), (but, text.len())]
         );
+        let text = "It worked well, although there were delays, but not for carers.";
+        let although = text.find("although").unwrap();
+        let but = text.find("but").unwrap();
+        assert_eq!(
+            clauses_of(&openers("contrast"), text),
+            [(0, although), (although, but), (but, text.len())]
+        );
+        let text = "But, in the end, it worked well.";
+        assert_eq!(clauses_of(&openers("contrast"), text), [(0, text.len())]);
         // With no comma, "there was" ends the conceded clause.
         let text = "Whilst waits were long there was support for people waiting.";
         let rules = rule_set(&[phrases_rule(

@@ -570,6 +570,15 @@ fn support_as_a_noun(goal: &str, rest: &str) -> bool {
         })
 }
 
+/// Whether a question the negated verb takes opens between a negation and a cue: what was
+/// not known or explained is asked, not denied ("could not explain why waits were long",
+/// "had not analysed why some communities did not use its services").
+fn embedded_question_between(between: &str) -> bool {
+    between
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| matches!(word, "why" | "whether" | "how"))
+}
+
 /// Whether a word shows its clause has a verb already: auxiliaries and common irregular
 /// pasts (regular pasts end in "ed").
 fn is_verb_word(word: &str) -> bool {
@@ -1588,6 +1597,7 @@ impl RuleSet {
                                             &text[n.end..m.start],
                                             &text[m.start..],
                                         )
+                                        && !embedded_question_between(&text[n.end..m.start])
                                         // Not out of the circumstance it stands in
                                         // ("where people lacked capacity, decisions
                                         // were not always recorded").
@@ -2616,6 +2626,23 @@ must_not_match = ["Nothing here."]
 
     /// Regression: "where people lacked capacity, best interests decisions were not always
     /// recorded" was a strength, "lacked" turning round "not always" past the comma.
+    /// Regression: "leaders could not explain why waits were long" was a strength.
+    #[test]
+    fn regression_a_negation_does_not_turn_round_a_question_it_takes() {
+        let rules = rule_set(&[
+            phrases_rule("N1", "negation", "", r#""not""#, "not"),
+            phrases_rule("F1", "shortfall", "", r#""could not", "long""#, "long"),
+        ]);
+        let tags = rules.tag(
+            "Leaders could not explain why waits were long.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        assert!(tags.matches.iter().all(|m| !m.negated));
+        let tags = rules.tag("Waits were not long.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Strength);
+    }
+
     #[test]
     fn regression_a_negation_in_a_circumstance_does_not_reach_out_of_it() {
         let rules = rule_set(&[

@@ -57,10 +57,25 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 pub(crate) fn text_raw_blocks(text: &str) -> Vec<RawBlock> {
     let mut blocks = Vec::new();
     let mut current: Option<RawBlock> = None;
+    // Lines after one ending in a colon, up to a blank line: a list whose bullets a copy
+    // dropped ("Key priorities included:" then one item a line).
+    let mut unbulleted_list = false;
     for line in lines(text) {
         if line.trim().is_empty() {
             blocks.extend(current.take());
+            unbulleted_list = false;
             continue;
+        }
+        if unbulleted_list {
+            blocks.extend(current.take());
+            current = Some(RawBlock {
+                hint: Hint::ListItem,
+                lines: vec![line.to_string()],
+            });
+            continue;
+        }
+        if line.trim_end().ends_with(':') && current.is_none() {
+            unbulleted_list = true;
         }
         let first = line.trim_start().chars().next();
         let may_be_bullet = first.is_some_and(|c| {
@@ -451,6 +466,23 @@ mod tests {
             [
                 (BlockKind::ListItem, "Assessing needs Score: 3".to_string()),
                 (BlockKind::ListItem, "Safeguarding Score: 2".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn regression_a_list_whose_bullets_a_copy_dropped_is_a_list_not_a_heading() {
+        let input = "Key priorities included:\nfaster reviews\nfewer delays\n\nStaff were skilled\nand kind.\n";
+        assert_eq!(
+            texts(input),
+            [
+                (BlockKind::Paragraph, "Key priorities included:".to_string()),
+                (BlockKind::ListItem, "faster reviews".to_string()),
+                (BlockKind::ListItem, "fewer delays".to_string()),
+                (
+                    BlockKind::Paragraph,
+                    "Staff were skilled and kind.".to_string()
+                )
             ]
         );
     }

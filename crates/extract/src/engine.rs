@@ -714,15 +714,18 @@ fn aim_end_in_subject(
         })
 }
 
-/// Whether a comment on what went before (", which ...", ", who ...") or a coordinated
-/// clause (", and ...", "and they ...") opens between a negation and a cue: the negation
-/// does not reach into it ("people no longer required support, which was better than the
+/// Whether a comment on what went before (", which ...", ", who ..."), a coordinated
+/// clause (", and ...", "and they ...") or a consequence (", so ...", ", meaning ...")
+/// opens between a negation and a cue: the negation does not reach into it ("people no longer required support, which was better than the
 /// national average"; "applications were not prioritised, and some had waited over a
 /// year"; "leaders were not visible and they did not feel part of it").
 fn comment_between(between: &str) -> bool {
     between.contains(", which")
         || between.contains(", who")
         || between.contains(", and ")
+        || between.contains(", so ")
+        || between.contains(", meaning ")
+        || between.contains(", leaving ")
         || between
             .match_indices(" and")
             .any(|(i, and)| CLAUSE_SUBJECT.is_match(&between[i + and.len()..]))
@@ -1582,6 +1585,9 @@ impl RuleSet {
                     if let Some(k) = negations.iter().position(|n| {
                         rule.negatable
                             && n.start >= cs
+                            // A negation in a goal's words is part of the aim ("plans to
+                            // reduce the backlog [had been slow]").
+                            && !goals.iter().any(|(gs, ge, _)| *gs <= n.start && n.end <= *ge)
                             && n.end <= m.start
                             && match n.last_turned {
                                 None => {
@@ -2625,6 +2631,38 @@ must_not_match = ["Nothing here."]
 
     /// Regression: "where people lacked capacity, best interests decisions were not always
     /// recorded" was a strength, "lacked" turning round "not always" past the comma.
+    /// Regression: with "reduce" a negation ("helped reduce waiting times"), "work to
+    /// reduce the backlog had been slow" was a strength, the goal's own word turning round
+    /// the verdict on the work; and "not given information, so they did not know" was
+    /// mixed, the negation reaching into the consequence.
+    #[test]
+    fn regression_a_negation_in_a_goal_or_before_a_consequence_stays_there() {
+        let rules = rule_set(&[
+            phrases_rule("N1", "negation", "", r#""reduce", "not""#, "not"),
+            phrases_rule("G1", "goal", "", r#""to reduce""#, "to reduce"),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""slow", "waits", "did not know""#,
+                "slow",
+            ),
+        ]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        assert_eq!(
+            polarity("Work to reduce waits had been slow."),
+            Polarity::Shortfall
+        );
+        assert_eq!(
+            polarity("The model helped reduce waits."),
+            Polarity::Strength
+        );
+        assert_eq!(
+            polarity("People were not given information, so they did not know."),
+            Polarity::Shortfall
+        );
+    }
+
     /// Regression: "leaders could not explain why waits were long" was a strength.
     #[test]
     fn regression_a_negation_does_not_turn_round_a_question_it_takes() {

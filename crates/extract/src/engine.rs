@@ -1697,6 +1697,33 @@ impl RuleSet {
                         && o.end <= m.start
                         && links_an_object(&text[o.end..m.start])
                 });
+            // A cue of the same kind a few words after an object is still in it ("the
+            // length of time people waited").
+            let object = object
+                || matches[..i].iter().rev().any(|o| {
+                    o.object
+                        && self.rules[o.rule].signal == signal
+                        && o.end <= m.start
+                        && !text[o.end..m.start].contains([',', ';', '.'])
+                        && text[o.end..m.start].split_whitespace().count() <= 3
+                        && !text[o.end..m.start].split_whitespace().any(|word| {
+                            is_verb_word(word)
+                                || matches!(
+                                    word,
+                                    "but"
+                                        | "and"
+                                        | "or"
+                                        | "yet"
+                                        | "however"
+                                        | "although"
+                                        | "while"
+                                        | "whilst"
+                                        | "whereas"
+                                        | "which"
+                                        | "who"
+                                )
+                        })
+                });
             matches[i].object = object;
         }
         for m in matches.iter_mut() {
@@ -2934,7 +2961,13 @@ must_not_match = ["Nothing here."]
                 r#""understood""#,
                 "understood",
             ),
-            phrases_rule("F1", "shortfall", "", r#""gaps", "delays""#, "gaps"),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""gaps", "delays", "waited""#,
+                "gaps",
+            ),
         ]);
         let tags = |text: &str| rules.tag(text, &Context::default());
         for text in [
@@ -2943,6 +2976,8 @@ must_not_match = ["Nothing here."]
             "Leaders understood the main risks and delays.",
             "Leaders understood tackling delays as their main task.",
             "Leaders understood what still delays assessments.",
+            // A cue of the object's kind a few words on is still the object.
+            "Leaders understood the delays people waited.",
         ] {
             assert_eq!(tags(text).polarity, Polarity::Strength, "{text}");
             assert!(tags(text).matches.iter().any(|m| m.object), "{text}");
@@ -2953,6 +2988,18 @@ must_not_match = ["Nothing here."]
             "Leaders understood that there were gaps.",
         ] {
             assert!(tags(text).matches.iter().all(|m| !m.object), "{text}");
+        }
+        // ...but not past a verb or a contrast.
+        for text in [
+            "Leaders understood the gaps but delays grew.",
+            "Leaders understood the gaps that were delays.",
+        ] {
+            let tags = tags(text);
+            let delays = tags
+                .matches
+                .iter()
+                .find(|m| &text[m.start..m.end] == "delays");
+            assert!(!delays.unwrap().object, "{text}");
         }
     }
 

@@ -373,6 +373,9 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
         .map(|close| opener_end + close.start())
 }
 
+/// Closing quotes and brackets, which may follow a stop.
+const CLOSING_MARKS: [char; 5] = ['’', '\'', '"', '”', ')'];
+
 /// Where a sentence starts inside `original` after a stop the sentence splitter kept
 /// (a quoted name ending in a full stop: "called ‘Better Care Medway.’ Not all the
 /// website was accessible"): a capital letter after `.`, `!` or `?`, closing quotes and a
@@ -380,7 +383,7 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
 fn inner_sentence_starts(original: &str) -> impl Iterator<Item = usize> + '_ {
     // Most sentences have one stop, at their end: a byte search finds it.
     memchr::memchr3_iter(b'.', b'!', b'?', original.as_bytes()).filter_map(|stop| {
-        let after = original[stop + 1..].trim_start_matches(['’', '\'', '"', '”', ')']);
+        let after = original[stop + 1..].trim_start_matches(CLOSING_MARKS);
         let next = after.strip_prefix(' ')?;
         if !next.starts_with(|c: char| c.is_ascii_uppercase()) {
             return None;
@@ -716,9 +719,10 @@ fn aim_end_in_subject(
 
 /// Whether a comment on what went before (", which ...", ", who ..."), a coordinated
 /// clause (", and ...", "and they ...") or a consequence (", so ...", ", meaning ...")
-/// opens between a negation and a cue: the negation does not reach into it ("people no longer required support, which was better than the
-/// national average"; "applications were not prioritised, and some had waited over a
-/// year"; "leaders were not visible and they did not feel part of it").
+/// opens between a negation and a cue: the negation does not reach into it ("people no
+/// longer required support, which was better than the national average"; "applications
+/// were not prioritised, and some had waited over a year"; "leaders were not visible and
+/// they did not feel part of it"; "not given information, so they did not know").
 fn comment_between(between: &str) -> bool {
     between.contains(", which")
         || between.contains(", who")
@@ -798,7 +802,7 @@ fn in_name(original: &str, start: usize, end: usize) -> bool {
     // A name does not run on over a stop or a comma ("called 'Better Care Support
     // Medway.' Not all the website...").
     let ends_a_stretch = previous
-        .trim_end_matches(['’', '\'', '"', '”', ')'])
+        .trim_end_matches(CLOSING_MARKS)
         .ends_with(['.', '!', '?', ':', ';', ',']);
     // ...and so is the word before it when that word opens the sentence.
     let previous_named =

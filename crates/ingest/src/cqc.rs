@@ -573,7 +573,7 @@ fn recognise_keyed(
     // Quality statement title followed closely by a score or its label.
     let is_label =
         |j: usize| SCORE_LABEL.is_match(view.text(j)) || SCORE_WORDS.is_match(view.text(j));
-    let qs_with_score = (0..n).find_map(|i| {
+    let scored_title = |i: usize| {
         let (qs, inline_score) = match QualityStatement::find_key(view.key(i)) {
             Some(qs) => (qs, None),
             None => title_with_score(view.text(i)).map(|(qs, score)| (qs, Some(score)))?,
@@ -588,18 +588,15 @@ fn recognise_keyed(
             score_at,
             label_at,
         ))
-    });
+    };
+    let qs_with_score = (0..n).find_map(scored_title);
     // A summary page lists the quality statements with their scores: an "Overall summary"
     // heading before the first title with a score, or a second such title, makes the page a
     // summary even when it has lost the summary's own headings (a copy of its opening).
     let second_titled_score = qs_with_score.is_some_and(|(title_at, first, ..)| {
-        (title_at + 1..n).any(|i| {
-            let qs = QualityStatement::find_key(view.key(i))
-                .or_else(|| title_with_score(view.text(i)).map(|(qs, _)| qs));
-            qs.is_some_and(|qs| !std::ptr::eq(qs, first))
-                && (title_with_score(view.text(i)).is_some()
-                    || (i + 1..n.min(i + 3)).any(|j| SCORE_LINE.is_match(view.text(j))))
-        })
+        (title_at + 1..n)
+            .filter_map(scored_title)
+            .any(|(_, qs, ..)| !std::ptr::eq(qs, first))
     });
     let summary_heading_first = qs_with_score
         .is_some_and(|(title_at, ..)| (0..title_at).any(|i| view.key(i) == "overall summary"));

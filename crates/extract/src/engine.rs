@@ -1705,12 +1705,13 @@ impl RuleSet {
             // length of time people waited").
             let object = object
                 || matches[..i].iter().rev().any(|o| {
-                    o.object
-                        && self.rules[o.rule].signal == signal
-                        && o.end <= m.start
-                        && !text[o.end..m.start].contains([',', ';', '.'])
-                        && text[o.end..m.start].split_whitespace().count() <= 3
-                        && !text[o.end..m.start].split_whitespace().any(|word| {
+                    if !(o.object && self.rules[o.rule].signal == signal && o.end <= m.start) {
+                        return false;
+                    }
+                    let between = &text[o.end..m.start];
+                    !between.contains([',', ';', '.'])
+                        && between.split_whitespace().count() <= 3
+                        && !between.split_whitespace().any(|word| {
                             is_verb_word(word)
                                 || matches!(
                                     word,

@@ -644,6 +644,7 @@ fn is_verb_word(word: &str) -> bool {
             | "known"
             | "done"
             | "uses"
+            | "used"
     ) || (word.len() > 4 && word.ends_with("ed"))
 }
 
@@ -707,14 +708,29 @@ fn aim_end_in_subject(
     if has_verb || before.split_whitespace().count() > 8 {
         return None;
     }
-    // Not the verb of a relative clause inside the subject ("carers who were isolated").
+    // Not the verb of a relative clause inside the subject ("carers who were isolated"),
+    // nor that of a question the goal takes ("to identify which communities were
+    // under-represented", "plans to understand how people were supported [were limited]").
+    let mut question_from = goal_end;
     SUBJECT_VERB
         .find_iter(&text[goal_end..])
-        .map(|m| goal_end + m.start())
-        .find(|&verb| {
+        .map(|m| (goal_end + m.start(), goal_end + m.end()))
+        .find(|&(verb, verb_end)| {
             let previous = text[..verb].rsplit(' ').next().unwrap_or("");
-            !matches!(previous, "who" | "which" | "that" | "whom" | "whose")
+            let relative = matches!(previous, "who" | "which" | "that" | "whom" | "whose");
+            let questioned = question_opens(&text[question_from..verb]);
+            if questioned {
+                question_from = verb_end;
+            }
+            !relative && !questioned
         })
+        .map(|(verb, _)| verb)
+}
+
+/// Whether a question opens in a text ("which communities", "how people").
+fn question_opens(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|word| matches!(word, "which" | "what" | "why" | "whether" | "how" | "where"))
 }
 
 /// Whether a comment on what went before (", which ...", ", who ..."), a coordinated
@@ -3171,6 +3187,43 @@ must_not_match = ["Nothing here."]
         assert_eq!(
             polarity("Its plans to support carers who were poor had been agreed."),
             Polarity::Neutral
+        );
+    }
+
+    /// "The local authority used data well to identify which communities were
+    /// under-represented" was a shortfall: "used" was not known as a verb, so the goal was
+    /// taken for part of the subject and its aim ended at the question's own "were".
+    #[test]
+    fn regression_the_verb_of_a_question_a_goal_takes_does_not_end_its_aim() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "G1",
+                "goal",
+                "",
+                r#""to identify", "plans to""#,
+                "to identify",
+            ),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""under-represented", "limited""#,
+                "limited",
+            ),
+        ]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        assert_eq!(
+            polarity("The council used data to identify which groups were under-represented."),
+            Polarity::Neutral
+        );
+        assert_eq!(
+            polarity("To identify which groups were under-represented, staff met weekly."),
+            Polarity::Neutral
+        );
+        // The sentence's own verb after the question still ends the aim.
+        assert_eq!(
+            polarity("Plans to identify how carers were supported were limited."),
+            Polarity::Shortfall
         );
     }
 

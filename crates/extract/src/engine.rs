@@ -1206,6 +1206,39 @@ impl RuleSet {
         clauses.extend(cuts.windows(2).map(|w| (w[0], w[1])));
     }
 
+    /// Where a pattern's cue starts when its words run across a clause cut after a comma: at
+    /// the last such cut inside it, so the judgement it makes ("remained higher than in similar councils")
+    /// stands in its own clause and does not hide the cue before the cut ("The number of
+    /// people placed out of area had fallen, but remained higher than in similar
+    /// councils"). A contrast with no comma joins two words of one verdict ("long but
+    /// falling quickly"), which the pattern may read as one.
+    fn start_in_last_clause(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        rule: usize,
+        clauses: &[(usize, usize)],
+    ) -> usize {
+        let r = &self.rules[rule];
+        if r.kind != crate::Kind::Regex
+            || !matches!(
+                r.signal,
+                Signal::Strength | Signal::Shortfall | Signal::Mixed
+            )
+        {
+            return start;
+        }
+        clauses
+            .iter()
+            .map(|&(clause_start, _)| clause_start)
+            .filter(|&cut| {
+                start < cut && cut < end && text[..cut].trim_end().ends_with([',', ';', '.'])
+            })
+            .last()
+            .unwrap_or(start)
+    }
+
     /// Whether an `unless` exception of the rule holds in the match's scope. Results are
     /// cached per rule and scope, so each exception runs once per clause.
     fn excepted(
@@ -1365,8 +1398,15 @@ impl RuleSet {
         let mut matches: Vec<Match> = Vec::with_capacity(raw.len() + 4);
         matches.extend(
             raw.iter()
-                .filter(|&&(s, e, r)| !self.excepted(r, s, e, text, clauses, unless))
-                .map(|&(start, end, rule)| Match {
+                .map(|&(start, end, rule)| {
+                    (
+                        self.start_in_last_clause(text, start, end, rule, clauses),
+                        end,
+                        rule,
+                    )
+                })
+                .filter(|&(s, e, r)| !self.excepted(r, s, e, text, clauses, unless))
+                .map(|(start, end, rule)| Match {
                     rule,
                     start,
                     end,
@@ -3187,6 +3227,31 @@ must_not_match = ["Nothing here."]
         assert_eq!(
             polarity("Its plans to support carers who were poor had been agreed."),
             Polarity::Neutral
+        );
+    }
+
+    /// "The number of people placed out of area had fallen, but remained higher than in
+    /// similar councils" was a shortfall: the comparison pattern ran from the measure across
+    /// ", but" and hid the improvement inside it.
+    #[test]
+    fn regression_a_pattern_across_a_comma_and_contrast_judges_only_its_own_clause() {
+        let rules = rule_set(&[
+            "id = \"F1\"\nname = \"worse\"\ndescription = \"d\"\nkind = \"regex\"\n\
+             signal = \"shortfall\"\npatterns = [\"\\\\bplaced out of area\\\\b.*?higher than similar\"]\n\
+             must_match = [\"People placed out of area were higher than similar.\"]\n"
+                .to_string(),
+            phrases_rule("S1", "strength", "", r#""placed out of area had fallen""#, "placed out of area had fallen"),
+            phrases_rule("C1", "contrast", "", r#""but""#, "but"),
+        ]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        assert_eq!(
+            polarity("People placed out of area had fallen, but remained higher than similar."),
+            Polarity::Mixed
+        );
+        // With no comma the two words are one verdict, read as the pattern reads them.
+        assert_eq!(
+            polarity("People placed out of area had fallen but remained higher than similar."),
+            Polarity::Shortfall
         );
     }
 

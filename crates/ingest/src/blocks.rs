@@ -137,7 +137,7 @@ fn trimmed_if_plain(line: &str) -> Option<String> {
 }
 
 /// Drop invisible characters, turn every space or control character into a single
-/// space, trim.
+/// space and the Unicode hyphens into '-', trim.
 fn collapse_spaces(line: &str) -> String {
     // One pass. Runs of plain ASCII are copied whole.
     let mut out = String::with_capacity(line.len());
@@ -175,6 +175,13 @@ fn collapse_spaces(line: &str) -> String {
         }
         if c.is_whitespace() || c.is_control() {
             space = true;
+        } else if matches!(c, '\u{2010}' | '\u{2011}') {
+            // A hyphen or non-breaking hyphen is the hyphen the rules know ("well-led").
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push('-');
         } else {
             if space && !out.is_empty() {
                 out.push(' ');
@@ -396,6 +403,14 @@ mod tests {
                 BlockKind::Paragraph,
                 "People told us that staff were kind and that they were listened to by the team when they called the front door. Waits were short.".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn unicode_hyphens_become_the_ascii_hyphen() {
+        assert_eq!(
+            texts("The service was well\u{2011}regarded and well\u{2010}led.\n")[0].1,
+            "The service was well-regarded and well-led."
         );
     }
 

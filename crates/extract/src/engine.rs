@@ -2033,6 +2033,18 @@ const OBJECT_LINK_WORDS: &[&str] = &[
     "clearing",
     // "candid about what still needed to improve".
     "still",
+    // What the issue brings: "the risks associated with the long waits".
+    "risk",
+    "risks",
+    "impact",
+    "scale",
+    "extent",
+    "nature",
+    "associated",
+    "linked",
+    "related",
+    "with",
+    "to",
 ];
 const MAX_OBJECT_LINK_WORDS: usize = 8;
 /// How far (in bytes, from start to start) a cue that takes an object looks for it.
@@ -2053,6 +2065,23 @@ fn links_an_object(between: &str) -> bool {
         return object <= MAX_OBJECT_LINK_WORDS && links_an_object(&between[at..]);
     }
     let words: Vec<&str> = between.split_whitespace().collect();
+    // A question about the object ("the areas where provision was [limited]"): a few words
+    // of the object's own, with no verb, then the question's subject and verb.
+    if let Some(q) = words
+        .iter()
+        .position(|w| matches!(*w, "where" | "what" | "how" | "why" | "whether"))
+    {
+        let (object, question) = (&words[..q], &words[q + 1..]);
+        if object.len() <= 4
+            && question.len() <= 4
+            && !between.contains([',', ';'])
+            && !object
+                .iter()
+                .any(|w| is_verb_word(w) || matches!(*w, "but" | "and" | "or" | "yet"))
+        {
+            return true;
+        }
+    }
     let and_or = |i: usize| words.get(i).is_some_and(|w| matches!(*w, "and" | "or"));
     // The subject of a question the object asks: "where it needed to improve".
     let asked_subject = |i: usize| {
@@ -3038,6 +3067,10 @@ must_not_match = ["Nothing here."]
             "Leaders understood what still delays assessments.",
             // A cue of the object's kind a few words on is still the object.
             "Leaders understood the delays people waited.",
+            // A question about the object: its subject and verb stand before the cue.
+            "Leaders understood the areas where provision had gaps.",
+            "Leaders understood its market, including areas where provision had gaps.",
+            "Leaders understood the risks associated with delays.",
         ] {
             assert_eq!(tags(text).polarity, Polarity::Strength, "{text}");
             assert!(tags(text).matches.iter().any(|m| m.object), "{text}");
@@ -3046,6 +3079,8 @@ must_not_match = ["Nothing here."]
         for text in [
             "Leaders understood the risks, and delays were growing.",
             "Leaders understood that there were gaps.",
+            "Leaders understood the areas, where provision had gaps.",
+            "Leaders understood the plan and staff said where there were gaps.",
         ] {
             assert!(tags(text).matches.iter().all(|m| !m.object), "{text}");
         }

@@ -1220,6 +1220,9 @@ impl RuleSet {
         rule: usize,
         clauses: &[(usize, usize)],
     ) -> usize {
+        if clauses.len() < 2 {
+            return start;
+        }
         let r = &self.rules[rule];
         if r.kind != crate::Kind::Regex
             || !matches!(

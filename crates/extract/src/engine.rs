@@ -454,27 +454,38 @@ fn ends_with_its_subject(circumstance: &str) -> bool {
 /// clause with no verdict of its own after "despite" or "in spite of" ("Despite being a
 /// small authority, it had a voice at all levels") makes that clause a strength. After
 /// "despite" the main clause alone is the finding; after "although" or "while" both are.
+/// A lead-in before it ("We found that despite ...", "Staff told us that while ...",
+/// "However, although ...") does not stop a conceded clause opening the sentence.
 fn conceded_main_clause(
     text: &str,
     matches: &[Match],
     rules: &[Rule],
+    clauses: &[(usize, usize)],
     strength: &mut [f32],
     shortfall: &mut [f32],
 ) {
     let Some(opener) = matches
         .iter()
-        .find(|m| m.start <= 2 && rules[m.rule].signal == Signal::Concession)
+        .find(|m| rules[m.rule].signal == Signal::Concession && opens_sentence(text, m.start))
     else {
         return;
     };
-    if strength.len() < 2
-        || strength[1..]
+    // The conceded clause, after the lead-in's clause if there is one.
+    let conceded = clauses
+        .iter()
+        .position(|&(start, end)| start <= opener.start && opener.start < end)
+        .unwrap_or(0);
+    if strength.len() < conceded + 2
+        || strength[..conceded]
             .iter()
-            .chain(&shortfall[1..])
+            .chain(&shortfall[..conceded])
+            .chain(&strength[conceded + 1..])
+            .chain(&shortfall[conceded + 1..])
             .any(|&w| w > 0.0)
     {
         return;
     }
+    let (strength, shortfall) = (&mut strength[conceded..], &mut shortfall[conceded..]);
     let (conceded_strength, conceded_shortfall) = (strength[0], shortfall[0]);
     let overcome = text[opener.start..].starts_with("despite")
         || text[opener.start..].starts_with("in spite of");
@@ -495,6 +506,32 @@ fn conceded_main_clause(
         strength[0] = 0.0;
         shortfall[0] = 0.0;
     }
+}
+
+/// Whether an opener at `start` opens the sentence: at its start, or after a lead-in that
+/// reports or links it and judges nothing ("we found that ", "staff told us that ",
+/// "however, ").
+fn opens_sentence(text: &str, start: usize) -> bool {
+    if start <= 2 {
+        return true;
+    }
+    let lead_in = &text[..start];
+    // (An opener may hold the "that" itself: "that while" in "staff said that while".)
+    let reported = (lead_in.ends_with(" that ") || text[start..].starts_with("that "))
+        && !lead_in.contains([',', ';', ':'])
+        && lead_in.split_whitespace().count() <= 6;
+    let linked = [
+        "however, ",
+        "overall, ",
+        "in addition, ",
+        "additionally, ",
+        "also, ",
+        "similarly, ",
+        "for example, ",
+        "in particular, ",
+    ]
+    .contains(&lead_in);
+    reported || linked
 }
 
 /// The weight of the verdict a conceded clause gives a main clause with no cue of its own.
@@ -1191,7 +1228,7 @@ impl RuleSet {
             }
             // A contrast that opens the sentence with a clause of its own ("Whereas older
             // people were well supported, ...") concedes that clause as a concession does.
-            if signal == Signal::Concession || start <= 2 {
+            if signal == Signal::Concession || opens_sentence(text, start) {
                 if let Some(close) = opened_clause_end(text, end) {
                     if signal == Signal::Concession || close > end + 1 {
                         cuts.push(close + 1);
@@ -1826,7 +1863,7 @@ impl RuleSet {
                 shortfall[clause] = top;
             }
         }
-        conceded_main_clause(text, matches, &self.rules, strength, shortfall);
+        conceded_main_clause(text, matches, &self.rules, clauses, strength, shortfall);
         Judgement {
             strength,
             shortfall,
@@ -3265,6 +3302,50 @@ must_not_match = ["Nothing here."]
         assert_eq!(
             polarity("Its plans to support carers who were poor had been agreed."),
             Polarity::Neutral
+        );
+    }
+
+    /// "We found that despite being a small authority, the local authority had a voice at
+    /// all levels" was neutral, though the same sentence without "We found that" was a
+    /// strength: a conceded clause opened the sentence only at its first bytes.
+    #[test]
+    fn regression_a_lead_in_does_not_stop_a_conceded_clause_opening_the_sentence() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "C1",
+                "concession",
+                "",
+                r#""despite", "although""#,
+                "despite",
+            ),
+            phrases_rule("S1", "strength", "", r#""valued""#, "valued"),
+            phrases_rule("F1", "shortfall", "", r#""pressures""#, "pressures"),
+        ]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        for lead_in in ["", "We found that ", "Staff told us that ", "However, "] {
+            let opened = |rest: &str| {
+                let text = format!("{lead_in}{rest}");
+                let mut chars = text.chars();
+                let first = chars.next().unwrap().to_uppercase().collect::<String>();
+                polarity(&(first + chars.as_str()))
+            };
+            // After "despite" the main clause alone is the finding: a difficulty overcome.
+            assert_eq!(
+                opened("despite pressures, the council kept its services."),
+                Polarity::Strength,
+                "{lead_in}"
+            );
+            // After "although" what was granted stands beside the main clause.
+            assert_eq!(
+                opened("although people valued it, the council kept it."),
+                Polarity::Mixed,
+                "{lead_in}"
+            );
+        }
+        // A main clause before the concession is no lead-in.
+        assert_eq!(
+            polarity("The council kept it, although people valued it."),
+            Polarity::Strength
         );
     }
 

@@ -534,6 +534,74 @@ fn opens_sentence(text: &str, start: usize) -> bool {
     reported || linked
 }
 
+/// A sentence with each "also " after an auxiliary taken out ("work was also needed" is
+/// read as "work was needed"), both as written and lowercased, and where the words came
+/// out.
+struct WithoutAlso {
+    original: String,
+    lowered: String,
+    /// Offsets in the shortened sentence where an "also " was taken out, ascending.
+    removed_at: Vec<usize>,
+}
+
+impl WithoutAlso {
+    const WORD: &'static [u8] = b" also ";
+    /// Forms of "be" and "have"; not modals: "people could also access" lists one more
+    /// thing on offer, where "could access" judges access.
+    const AUXILIARIES: [&'static str; 8] =
+        ["was", "were", "had", "has", "have", "is", "are", "been"];
+
+    /// The sentence without its "also"s after an auxiliary; `None` when it has none.
+    fn of(original: &str, lowered: &str) -> Option<WithoutAlso> {
+        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(WithoutAlso::WORD));
+        let bytes = lowered.as_bytes();
+        // The offsets of the "also " to take out (after the space before it).
+        let cuts: Vec<usize> = FINDER
+            .find_iter(bytes)
+            .filter(|&at| {
+                let word = lowered[..at].rsplit(' ').next().unwrap_or("");
+                Self::AUXILIARIES.contains(&word)
+            })
+            .map(|at| at + 1)
+            .collect();
+        if cuts.is_empty() {
+            return None;
+        }
+        let cut = |text: &str| {
+            let mut out = String::with_capacity(text.len());
+            let mut from = 0;
+            for &at in &cuts {
+                out.push_str(&text[from..at]);
+                from = at + Self::WORD.len() - 1;
+            }
+            out.push_str(&text[from..]);
+            out
+        };
+        let removed_at = cuts
+            .iter()
+            .enumerate()
+            .map(|(i, &at)| at - i * (Self::WORD.len() - 1))
+            .collect();
+        Some(WithoutAlso {
+            original: cut(original),
+            lowered: cut(lowered),
+            removed_at,
+        })
+    }
+
+    /// The offset in the sentence as written of `offset` in the shortened one: a match
+    /// starting where a word came out starts after it, one ending there ends before it.
+    fn source_offset(&self, offset: usize, is_start: bool) -> usize {
+        let before = self
+            .removed_at
+            .iter()
+            .take_while(|&&at| if is_start { at <= offset } else { at < offset })
+            .count();
+        offset + before * (Self::WORD.len() - 1)
+    }
+}
+
 /// The weight of the verdict a conceded clause gives a main clause with no cue of its own.
 const CONCEDED_MAIN_WEIGHT: f32 = 1.0;
 
@@ -1342,8 +1410,36 @@ impl RuleSet {
 
     /// [`RuleSet::tag`] of a sentence (`original`) and its ASCII lowercasing (`text`: the
     /// same offsets), after the tags of `previous`, on a page that implies `implied` (when
-    /// the page is known), in the thread's working space.
+    /// the page is known), in the thread's working space. An "also" after an auxiliary
+    /// ("more work was also needed") is read as if it were not there, so it does not break
+    /// the phrase it stands in; the matches' offsets are the sentence's own.
     fn tag_lowered(
+        &self,
+        original: &str,
+        text: &str,
+        previous: Option<&Tags>,
+        implied: Option<&[ImpliedTheme]>,
+        scratch: &mut Scratch,
+    ) -> Tags {
+        let Some(without) = WithoutAlso::of(original, text) else {
+            return self.tag_read(original, text, previous, implied, scratch);
+        };
+        let mut tags = self.tag_read(
+            &without.original,
+            &without.lowered,
+            previous,
+            implied,
+            scratch,
+        );
+        for m in &mut tags.matches {
+            m.start = without.source_offset(m.start, true);
+            m.end = without.source_offset(m.end, false);
+        }
+        tags
+    }
+
+    /// [`RuleSet::tag_lowered`] of a sentence as it is read.
+    fn tag_read(
         &self,
         original: &str,
         text: &str,
@@ -3302,6 +3398,43 @@ must_not_match = ["Nothing here."]
         assert_eq!(
             polarity("Its plans to support carers who were poor had been agreed."),
             Polarity::Neutral
+        );
+    }
+
+    /// "More work was also needed to align these initiatives" was neutral where "More work
+    /// was needed ..." was a shortfall: the "also" broke the phrase.
+    #[test]
+    fn regression_also_after_an_auxiliary_does_not_break_a_phrase() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""was needed", "were gaps""#,
+                "was needed",
+            ),
+            phrases_rule("S1", "strength", "", r#""could access""#, "could access"),
+        ]);
+        let tags = |text: &str| rules.tag(text, &Context::default());
+        let text = "More work was also needed, and there were also gaps.";
+        let tagged = tags(text);
+        assert_eq!(tagged.polarity, Polarity::Shortfall);
+        // The matches are spans of the sentence as written, "also" and all.
+        let spans: Vec<&str> = tagged
+            .matches
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(spans, ["was also needed", "were also gaps"]);
+        // Not after a modal: "could also access" lists one more thing on offer.
+        assert_eq!(
+            tags("People could also access a club.").polarity,
+            Polarity::Neutral
+        );
+        // "Also" that is no auxiliary's is left alone.
+        assert_eq!(
+            tags("Also, more work was needed.").polarity,
+            Polarity::Shortfall
         );
     }
 

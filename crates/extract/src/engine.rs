@@ -509,17 +509,35 @@ fn conceded_main_clause(
 }
 
 /// Whether an opener at `start` opens the sentence: at its start, or after a lead-in that
-/// reports or links it and judges nothing ("we found that ", "staff told us that ",
+/// reports or links it and judges nothing ("we found that ", "leaders said ",
 /// "however, ").
 fn opens_sentence(text: &str, start: usize) -> bool {
     if start <= 2 {
         return true;
     }
+    const REPORTING: [&str; 10] = [
+        "that",
+        "said",
+        "told us",
+        "reported",
+        "explained",
+        "described",
+        "felt",
+        "found",
+        "stated",
+        "noted",
+    ];
     let lead_in = &text[..start];
-    // (An opener may hold the "that" itself: "that while" in "staff said that while".)
-    let reported = (lead_in.ends_with(" that ") || text[start..].starts_with("that "))
-        && !lead_in.contains([',', ';', ':'])
-        && lead_in.split_whitespace().count() <= 6;
+    // (An opener may hold the reporting word itself: "that while" in "staff said that
+    // while".)
+    let reported = !lead_in.contains([',', ';', ':'])
+        && lead_in.split_whitespace().count() <= 6
+        && REPORTING.iter().any(|word| {
+            lead_in.trim_end().ends_with(word)
+                || text[start..]
+                    .strip_prefix(word)
+                    .is_some_and(|rest| rest.starts_with(' '))
+        });
     let linked = [
         "however, ",
         "overall, ",
@@ -3455,7 +3473,13 @@ must_not_match = ["Nothing here."]
             phrases_rule("F1", "shortfall", "", r#""pressures""#, "pressures"),
         ]);
         let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
-        for lead_in in ["", "We found that ", "Staff told us that ", "However, "] {
+        for lead_in in [
+            "",
+            "We found that ",
+            "Staff told us that ",
+            "Leaders said ",
+            "However, ",
+        ] {
             let opened = |rest: &str| {
                 let text = format!("{lead_in}{rest}");
                 let mut chars = text.chars();

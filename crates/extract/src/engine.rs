@@ -552,71 +552,95 @@ fn opens_sentence(text: &str, start: usize) -> bool {
     reported || linked
 }
 
-/// A sentence with each "also " after an auxiliary taken out ("work was also needed" is
-/// read as "work was needed"), both as written and lowercased, and where the words came
-/// out.
-struct WithoutAlso {
+/// A sentence as the rules read it, shortened by words that judge nothing and would break
+/// the phrases and sentence-opening patterns they stand in: a linking opener ("In
+/// addition, national data showed ..." is read as "national data showed ...") and each
+/// "also " after a form of "be" or "have" ("work was also needed"). Both the sentence as
+/// written and lowercased are kept, and where words came out.
+struct Shortened {
     original: String,
     lowered: String,
-    /// Offsets in the shortened sentence where an "also " was taken out, ascending.
-    removed_at: Vec<usize>,
+    /// Where words came out: the offset in the shortened sentence, and how many bytes.
+    removed: Vec<(usize, usize)>,
 }
 
-impl WithoutAlso {
-    const WORD: &'static [u8] = b" also ";
+impl Shortened {
+    /// Openers that only link the sentence to the one before; not "however" (a contrast),
+    /// nor "for example" or "similarly" (the sentence takes the one before's meaning).
+    const LINKING_OPENERS: [&'static str; 6] = [
+        "in addition, ",
+        "additionally, ",
+        "also, ",
+        "further, ",
+        "furthermore, ",
+        "moreover, ",
+    ];
+    const ALSO: &'static [u8] = b" also ";
     /// Forms of "be" and "have"; not modals: "people could also access" lists one more
     /// thing on offer, where "could access" judges access.
     const AUXILIARIES: [&'static str; 8] =
         ["was", "were", "had", "has", "have", "is", "are", "been"];
 
-    /// The sentence without its "also"s after an auxiliary; `None` when it has none.
-    fn of(original: &str, lowered: &str) -> Option<WithoutAlso> {
-        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(WithoutAlso::WORD));
-        let bytes = lowered.as_bytes();
-        // The offsets of the "also " to take out (after the space before it).
-        let cuts: Vec<usize> = FINDER
-            .find_iter(bytes)
-            .filter(|&at| {
-                let word = lowered[..at].rsplit(' ').next().unwrap_or("");
-                Self::AUXILIARIES.contains(&word)
-            })
-            .map(|at| at + 1)
-            .collect();
+    /// The sentence as the rules read it; `None` when that is the sentence itself.
+    fn of(original: &str, lowered: &str) -> Option<Shortened> {
+        static ALSO_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(Shortened::ALSO));
+        // The spans to take out, in order: (offset in the sentence, length).
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        if let Some(opener) = Self::LINKING_OPENERS
+            .iter()
+            .find(|opener| lowered.starts_with(*opener))
+        {
+            cuts.push((0, opener.len()));
+        }
+        cuts.extend(
+            ALSO_FINDER
+                .find_iter(lowered.as_bytes())
+                .filter(|&at| {
+                    let word = lowered[..at].rsplit(' ').next().unwrap_or("");
+                    Self::AUXILIARIES.contains(&word)
+                })
+                .map(|at| (at + 1, Self::ALSO.len() - 1)),
+        );
         if cuts.is_empty() {
             return None;
         }
         let cut = |text: &str| {
             let mut out = String::with_capacity(text.len());
             let mut from = 0;
-            for &at in &cuts {
+            for &(at, len) in &cuts {
                 out.push_str(&text[from..at]);
-                from = at + Self::WORD.len() - 1;
+                from = at + len;
             }
             out.push_str(&text[from..]);
             out
         };
-        let removed_at = cuts
+        let mut taken = 0;
+        let removed = cuts
             .iter()
-            .enumerate()
-            .map(|(i, &at)| at - i * (Self::WORD.len() - 1))
+            .map(|&(at, len)| {
+                let shortened_at = at - taken;
+                taken += len;
+                (shortened_at, len)
+            })
             .collect();
-        Some(WithoutAlso {
+        Some(Shortened {
             original: cut(original),
             lowered: cut(lowered),
-            removed_at,
+            removed,
         })
     }
 
     /// The offset in the sentence as written of `offset` in the shortened one: a match
-    /// starting where a word came out starts after it, one ending there ends before it.
+    /// starting where words came out starts after them, one ending there ends before them.
     fn source_offset(&self, offset: usize, is_start: bool) -> usize {
-        let before = self
-            .removed_at
-            .iter()
-            .take_while(|&&at| if is_start { at <= offset } else { at < offset })
-            .count();
-        offset + before * (Self::WORD.len() - 1)
+        offset
+            + self
+                .removed
+                .iter()
+                .take_while(|&&(at, _)| if is_start { at <= offset } else { at < offset })
+                .map(|&(_, len)| len)
+                .sum::<usize>()
     }
 }
 
@@ -1428,9 +1452,9 @@ impl RuleSet {
 
     /// [`RuleSet::tag`] of a sentence (`original`) and its ASCII lowercasing (`text`: the
     /// same offsets), after the tags of `previous`, on a page that implies `implied` (when
-    /// the page is known), in the thread's working space. An "also" after an auxiliary
-    /// ("more work was also needed") is read as if it were not there, so it does not break
-    /// the phrase it stands in; the matches' offsets are the sentence's own.
+    /// the page is known), in the thread's working space. The sentence is read
+    /// [`Shortened`] by words that judge nothing; the matches' offsets are the sentence's
+    /// own.
     fn tag_lowered(
         &self,
         original: &str,
@@ -1439,19 +1463,19 @@ impl RuleSet {
         implied: Option<&[ImpliedTheme]>,
         scratch: &mut Scratch,
     ) -> Tags {
-        let Some(without) = WithoutAlso::of(original, text) else {
+        let Some(shortened) = Shortened::of(original, text) else {
             return self.tag_read(original, text, previous, implied, scratch);
         };
         let mut tags = self.tag_read(
-            &without.original,
-            &without.lowered,
+            &shortened.original,
+            &shortened.lowered,
             previous,
             implied,
             scratch,
         );
         for m in &mut tags.matches {
-            m.start = without.source_offset(m.start, true);
-            m.end = without.source_offset(m.end, false);
+            m.start = shortened.source_offset(m.start, true);
+            m.end = shortened.source_offset(m.end, false);
         }
         tags
     }
@@ -3416,6 +3440,37 @@ must_not_match = ["Nothing here."]
         assert_eq!(
             polarity("Its plans to support carers who were poor had been agreed."),
             Polarity::Neutral
+        );
+    }
+
+    /// "In addition, national data from the Adult Social Care Survey showed 80.78% of
+    /// people felt they had control ..." was a strength where the sentence without "In
+    /// addition," was neutral: the figure's pattern opens at the sentence's start.
+    #[test]
+    fn regression_a_linking_opener_does_not_stop_a_pattern_at_the_sentence_start() {
+        let rules = rule_set(&[
+            "id = \"N1\"\nname = \"figure\"\ndescription = \"d\"\nkind = \"regex\"\n\
+             signal = \"neutral\"\nweight = 3\npatterns = [\"^national data showed\"]\n\
+             must_match = [\"National data showed it.\"]\n"
+                .to_string(),
+            phrases_rule("S1", "strength", "", r#""control""#, "control"),
+        ]);
+        let tags = |text: &str| rules.tag(text, &Context::default());
+        for opener in ["", "In addition, ", "Furthermore, ", "Also, "] {
+            let text = format!("{opener}national data showed 80% had control.");
+            let tagged = tags(&text);
+            assert_eq!(tagged.polarity, Polarity::Neutral, "{text}");
+            let spans: Vec<&str> = tagged
+                .matches
+                .iter()
+                .map(|m| &text[m.start..m.end])
+                .collect();
+            assert_eq!(spans, ["national data showed", "control"], "{text}");
+        }
+        // "However," is a contrast, not a link: it stays.
+        assert_eq!(
+            tags("However, national data showed 80% had control.").polarity,
+            Polarity::Strength
         );
     }
 

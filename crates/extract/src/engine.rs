@@ -946,8 +946,8 @@ fn comparison_after_comma(between: &str, rest: &str) -> bool {
 }
 
 /// Whether the words from `start` to `end` open capitalised inside the sentence next to
-/// another capitalised word: words of a name ("the Good Lives team", "Safe Haven"), not
-/// a judgement.
+/// another capitalised word, and do not run on past it: words of a name ("the Good Lives
+/// team", "Safe Haven"), not a judgement.
 fn in_name(original: &str, start: usize, end: usize) -> bool {
     let capitalised = |word: &str| word.starts_with(|c: char| c.is_ascii_uppercase());
     let before = original[..start].trim_end_matches(['‘', '\'', '"', '“', '(']);
@@ -957,6 +957,15 @@ fn in_name(original: &str, start: usize, end: usize) -> bool {
     }
     // A name may join its words with "and", "of" or "for" ("Safe and Well").
     let joins = |word: &str| matches!(word, "and" | "&" | "of" | "for");
+    // A cue that runs on past the name is not made of its words: "council worked with"
+    // in "Bristol City Council worked with partners".
+    if original[start..end]
+        .split(' ')
+        .skip(1)
+        .any(|word| !word.is_empty() && !capitalised(word) && !joins(word))
+    {
+        return false;
+    }
     let mut words_before = before.split(' ').rev().skip(1).peekable();
     if words_before.peek().is_some_and(|w| joins(w)) {
         words_before.next();
@@ -3369,6 +3378,24 @@ must_not_match = ["Nothing here."]
             "Requires Improvement"
         ));
         assert!(!at("Staff were skilled.", "skilled"));
+    }
+
+    /// "Bristol City Council worked with partners ..." was neutral where "The local
+    /// authority worked with partners ..." was a strength: the cue "council worked with"
+    /// opened on the name's last word and was taken for words of the name.
+    #[test]
+    fn regression_a_cue_that_runs_on_past_a_name_is_not_part_of_it() {
+        use super::in_name;
+        let at = |sentence: &str, words: &str| {
+            let start = sentence.find(words).unwrap();
+            in_name(sentence, start, start + words.len())
+        };
+        assert!(!at(
+            "Bristol City Council worked with partners.",
+            "Council worked with"
+        ));
+        assert!(at("The Good Lives team was set up.", "Good Lives"));
+        assert!(at("It funded Safe and Well visits.", "Safe and Well"));
     }
 
     #[test]

@@ -1362,12 +1362,15 @@ impl RuleSet {
         clauses.extend(cuts.windows(2).map(|w| (w[0], w[1])));
     }
 
-    /// Where a pattern's cue starts when its words run across a clause cut after a comma: at
-    /// the last such cut inside it, so the judgement it makes ("remained higher than in similar councils")
-    /// stands in its own clause and does not hide the cue before the cut ("The number of
-    /// people placed out of area had fallen, but remained higher than in similar
-    /// councils"). A contrast with no comma joins two words of one verdict ("long but
-    /// falling quickly"), which the pattern may read as one.
+    /// Where a pattern's cue starts when its words run across a clause cut after a comma:
+    /// at the last such cut inside it, so the judgement it makes stands in its own clause
+    /// and does not hide the cue before the cut. That is when the clause after the cut goes
+    /// on with the same subject ("The number of people placed out of area had fallen, but
+    /// remained higher than in similar councils"); when it has a subject of its own ("...,
+    /// but national data showed 81% found advice helpful, lower than the England average")
+    /// the words the pattern read as one measure belong to two clauses, and the cue is
+    /// dropped (`None`). A contrast with no comma joins two words of one verdict ("long
+    /// but falling quickly"), which the pattern may read as one.
     fn start_in_last_clause(
         &self,
         text: &str,
@@ -1375,9 +1378,9 @@ impl RuleSet {
         end: usize,
         rule: usize,
         clauses: &[(usize, usize)],
-    ) -> usize {
+    ) -> Option<usize> {
         if clauses.len() < 2 {
-            return start;
+            return Some(start);
         }
         let r = &self.rules[rule];
         if r.kind != crate::Kind::Regex
@@ -1386,16 +1389,31 @@ impl RuleSet {
                 Signal::Strength | Signal::Shortfall | Signal::Mixed
             )
         {
-            return start;
+            return Some(start);
         }
-        clauses
+        let Some(cut) = clauses
             .iter()
             .map(|&(clause_start, _)| clause_start)
             .filter(|&cut| {
                 start < cut && cut < end && text[..cut].trim_end().ends_with([',', ';', '.'])
             })
             .last()
-            .unwrap_or(start)
+        else {
+            return Some(start);
+        };
+        // The word after the contrast that opens the clause: a verb when the subject
+        // before the cut goes on.
+        let mut words = text[cut..]
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|word| !word.is_empty());
+        let _contrast = words.next();
+        let next = words.next().unwrap_or("");
+        let same_subject = is_verb_word(next)
+            || matches!(
+                next,
+                "remained" | "remains" | "still" | "continued" | "not" | "also" | "stayed"
+            );
+        same_subject.then_some(cut)
     }
 
     /// Whether an `unless` exception of the rule holds in the match's scope. Results are
@@ -1585,12 +1603,12 @@ impl RuleSet {
         let mut matches: Vec<Match> = Vec::with_capacity(raw.len() + 4);
         matches.extend(
             raw.iter()
-                .map(|&(start, end, rule)| {
-                    (
-                        self.start_in_last_clause(text, start, end, rule, clauses),
+                .filter_map(|&(start, end, rule)| {
+                    Some((
+                        self.start_in_last_clause(text, start, end, rule, clauses)?,
                         end,
                         rule,
-                    )
+                    ))
                 })
                 .filter(|&(s, e, r)| !self.excepted(r, s, e, text, clauses, unless))
                 .map(|(start, end, rule)| Match {
@@ -3606,6 +3624,12 @@ must_not_match = ["Nothing here."]
         assert_eq!(
             polarity("People placed out of area had fallen, but remained higher than similar."),
             Polarity::Mixed
+        );
+        // A clause with a subject of its own is not the measure's: the pattern's words
+        // belong to two clauses, and it is no cue.
+        assert_eq!(
+            polarity("People placed out of area had fallen, but staff were higher than similar."),
+            Polarity::Strength
         );
         // With no comma the two words are one verdict, read as the pattern reads them.
         assert_eq!(

@@ -366,11 +366,50 @@ static CONCESSION_END: std::sync::LazyLock<Regex> =
 /// Where the clause a concession or circumstance opens (its opener ending at
 /// `opener_end`) ends: see [`CONCESSION_END`]; "there was" straight after the opener is
 /// the clause's own start ("although there were delays, ...").
+/// A comma followed by words that carry the clause on ("..., which was published in 2023,
+/// ...", the items of a list) does not end it.
 fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
+    let rest = &text[opener_end..];
+    // After a list's items, ", and" or ", or" brings its last one.
+    let mut in_list = false;
     CONCESSION_END
-        .find_iter(&text[opener_end..])
-        .find(|close| close.start() > 0 || close.as_str().starts_with(','))
+        .find_iter(rest)
+        .filter(|close| close.start() > 0 || close.as_str().starts_with(','))
+        .find(|close| {
+            let after = &rest[close.end()..];
+            let last_item = after.starts_with("and ") || after.starts_with("or ");
+            let carried = close.start() > 0
+                && close.as_str() == ", "
+                && (carries_clause_on(after) || (in_list && last_item));
+            in_list = carried && !last_item;
+            !carried
+        })
         .map(|close| opener_end + close.start())
+}
+
+/// Whether the words after a comma carry the clause before it on: a comment or example on
+/// it ("which ...", "including ..."), or the next item of a list ("in person, telephone,
+/// video, and braille").
+fn carries_clause_on(after_comma: &str) -> bool {
+    const CARRY_ON: [&str; 7] = [
+        "which ",
+        "who ",
+        "whose ",
+        "including ",
+        "such as ",
+        "particularly ",
+        "especially ",
+    ];
+    if CARRY_ON.iter().any(|word| after_comma.starts_with(word)) {
+        return true;
+    }
+    // A list item: up to three words, then the next comma.
+    after_comma.find(',').is_some_and(|end| {
+        let item = &after_comma[..end];
+        !item.is_empty()
+            && item.split_whitespace().count() <= 3
+            && !item.split_whitespace().any(is_verb_word)
+    })
 }
 
 /// Closing quotes and brackets, which may follow a stop.
@@ -3555,6 +3594,27 @@ must_not_match = ["Nothing here."]
             tags("Also, more work was needed.").polarity,
             Polarity::Shortfall
         );
+    }
+
+    /// "Although a provider offered in person, telephone, video, written, and braille
+    /// services and access was timely, there were sometimes inconsistencies ..." was a
+    /// shortfall: the conceded clause ended at its list's first comma, and "timely" was
+    /// counted in the main clause.
+    #[test]
+    fn regression_a_list_or_comment_inside_a_conceded_clause_does_not_end_it() {
+        let rules = rule_set(&[
+            phrases_rule("C1", "concession", "", r#""although""#, "although"),
+            phrases_rule("S1", "strength", "", r#""timely""#, "timely"),
+            phrases_rule("F1", "shortfall", "", r#""inconsistent""#, "inconsistent"),
+        ]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        for text in [
+            "Although it offered phone, video, written, and braille help that was timely, access was inconsistent.",
+            "Although the service, which opened in 2023, was timely, access was inconsistent.",
+            "Although it was timely, access was inconsistent.",
+        ] {
+            assert_eq!(polarity(text), Polarity::Mixed, "{text}");
+        }
     }
 
     /// "We found that despite being a small authority, the local authority had a voice at

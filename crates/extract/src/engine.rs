@@ -370,18 +370,24 @@ static CONCESSION_END: std::sync::LazyLock<Regex> =
 /// ...", the items of a list) does not end it.
 fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
     let rest = &text[opener_end..];
-    // After a list's items, ", and" or ", or" brings its last one.
-    let mut in_list = false;
+    // After a list's items, ", and" or ", or" brings its last one; after a comment on the
+    // clause's subject, its verb goes on ("the service, which opened in 2023, was timely").
+    let (mut in_list, mut after_comment) = (false, false);
     CONCESSION_END
         .find_iter(rest)
         .filter(|close| close.start() > 0 || close.as_str().starts_with(','))
         .find(|close| {
             let after = &rest[close.end()..];
             let last_item = after.starts_with("and ") || after.starts_with("or ");
+            let verb_goes_on = after_comment && after.split(' ').next().is_some_and(is_verb_word);
             let carried = close.start() > 0
                 && close.as_str() == ", "
-                && (carries_clause_on(after) || (in_list && last_item));
+                && (carries_clause_on(after) || (in_list && last_item) || verb_goes_on);
             in_list = carried && !last_item;
+            after_comment = carried
+                && ["which ", "who ", "whose "]
+                    .iter()
+                    .any(|word| after.starts_with(word));
             !carried
         })
         .map(|close| opener_end + close.start())
@@ -3605,7 +3611,14 @@ must_not_match = ["Nothing here."]
         let rules = rule_set(&[
             phrases_rule("C1", "concession", "", r#""although""#, "although"),
             phrases_rule("S1", "strength", "", r#""timely""#, "timely"),
-            phrases_rule("F1", "shortfall", "", r#""inconsistent""#, "inconsistent"),
+            // Heavier, so a main clause holding both cues would be a shortfall.
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "weight = 2\n",
+                r#""inconsistent""#,
+                "inconsistent",
+            ),
         ]);
         let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
         for text in [

@@ -1545,9 +1545,10 @@ impl RuleSet {
             implied,
             scratch,
         );
-        for m in &mut tags.matches {
+        // (A theme the page implies is no span of the sentence.)
+        for m in tags.matches.iter_mut().filter(|m| !m.page) {
             m.start = shortened.source_offset(m.start, true);
-            m.end = shortened.source_offset(m.end, false);
+            m.end = shortened.source_offset(m.end, false).max(m.start);
         }
         tags
     }
@@ -3563,6 +3564,29 @@ must_not_match = ["Nothing here."]
             tags("However, national data showed 80% had control.").polarity,
             Polarity::Strength
         );
+    }
+
+    /// `findings analyse` panicked on "Also, it highlighted further development of care
+    /// providers was needed" on the needs page: the theme the page implies (no span, 0..0)
+    /// was moved past the opener as if it were a match in the sentence, to 6..0.
+    #[test]
+    fn regression_a_shortened_sentence_keeps_every_match_a_span_of_it() {
+        let rules = RuleSet::builtin().unwrap();
+        let text = "Also, it highlighted further development of care providers was also needed.";
+        for page in [None, Some("needs"), Some("safeguarding")] {
+            let tags = rules.tag(
+                text,
+                &Context {
+                    previous: None,
+                    page,
+                },
+            );
+            assert!(!tags.matches.is_empty());
+            for m in &tags.matches {
+                assert!(m.start <= m.end && m.end <= text.len(), "{page:?} {m:?}");
+                assert!(text.get(m.start..m.end).is_some(), "{page:?} {m:?}");
+            }
+        }
     }
 
     /// "More work was also needed to align these initiatives" was neutral where "More work

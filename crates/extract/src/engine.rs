@@ -572,17 +572,24 @@ fn opens_sentence(text: &str, start: usize) -> bool {
         "stated",
         "noted",
     ];
+    // A lead-in is a few short words: most openers stand further in.
+    const MAX_LEAD_IN_BYTES: usize = 64;
+    if start > MAX_LEAD_IN_BYTES {
+        return false;
+    }
     let lead_in = &text[..start];
     // (An opener may hold the reporting word itself: "that while" in "staff said that
     // while".)
-    let reported = !lead_in.contains([',', ';', ':'])
-        && lead_in.split_whitespace().count() <= 6
-        && REPORTING.iter().any(|word| {
-            lead_in.trim_end().ends_with(word)
-                || text[start..]
-                    .strip_prefix(word)
-                    .is_some_and(|rest| rest.starts_with(' '))
-        });
+    let reported = || {
+        !lead_in.contains([',', ';', ':'])
+            && lead_in.bytes().filter(|&b| b == b' ').count() <= 6
+            && REPORTING.iter().any(|word| {
+                lead_in.trim_end().ends_with(word)
+                    || text[start..]
+                        .strip_prefix(word)
+                        .is_some_and(|rest| rest.starts_with(' '))
+            })
+    };
     let linked = [
         "however, ",
         "overall, ",
@@ -594,7 +601,7 @@ fn opens_sentence(text: &str, start: usize) -> bool {
         "in particular, ",
     ]
     .contains(&lead_in);
-    reported || linked
+    linked || reported()
 }
 
 /// A sentence as the rules read it, shortened by words that judge nothing and would break
@@ -1424,18 +1431,7 @@ impl RuleSet {
         rule: usize,
         clauses: &[(usize, usize)],
     ) -> Option<usize> {
-        if clauses.len() < 2 {
-            return Some(start);
-        }
-        let r = &self.rules[rule];
-        if r.kind != crate::Kind::Regex
-            || !matches!(
-                r.signal,
-                Signal::Strength | Signal::Shortfall | Signal::Mixed
-            )
-        {
-            return Some(start);
-        }
+        // (Most matches stand inside one clause: that is looked at first.)
         let Some(cut) = clauses
             .iter()
             .map(|&(clause_start, _)| clause_start)
@@ -1446,6 +1442,15 @@ impl RuleSet {
         else {
             return Some(start);
         };
+        let r = &self.rules[rule];
+        if r.kind != crate::Kind::Regex
+            || !matches!(
+                r.signal,
+                Signal::Strength | Signal::Shortfall | Signal::Mixed
+            )
+        {
+            return Some(start);
+        }
         // The word after the contrast that opens the clause: a verb when the subject
         // before the cut goes on.
         let mut words = text[cut..]

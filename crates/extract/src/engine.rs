@@ -2744,12 +2744,18 @@ must_not_match = ["Nothing here."]
         )
     }
 
+    /// A regex rule of one pattern (a TOML string body), with `extra` keys, and an example
+    /// it matches.
+    fn regex_rule(id: &str, signal: &str, extra: &str, pattern: &str, example: &str) -> String {
+        format!(
+            "id = \"{id}\"\nname = \"r{id}\"\ndescription = \"d\"\nkind = \"regex\"\n\
+             signal = \"{signal}\"\n{extra}patterns = [\"{pattern}\"]\nmust_match = [\"{example}\"]\n"
+        )
+    }
+
     /// A circumstance rule "C1" of one pattern (a TOML string body) and an example it matches.
     fn circumstance_rule(pattern: &str, example: &str) -> String {
-        format!(
-            "id = \"C1\"\nname = \"c\"\ndescription = \"d\"\nkind = \"regex\"\n\
-             signal = \"circumstance\"\npatterns = [\"{pattern}\"]\nmust_match = [\"{example}\"]\n"
-        )
+        regex_rule("C1", "circumstance", "", pattern, example)
     }
 
     /// Whether the match of `words` in `text` is inside a circumstance.
@@ -2960,12 +2966,13 @@ must_not_match = ["Nothing here."]
     fn a_byte_gap_that_stops_inside_a_character_ends_after_it() {
         // `[^-\w]` is a byte class (see `byte_gaps`): after "well" it takes the first byte
         // of the curly apostrophe, and the match must end after the whole character.
-        let rules = rule_set(&[
-            "id = \"S1\"\nname = \"s\"\ndescription = \"d\"\nkind = \"regex\"\n\
-             signal = \"strength\"\npatterns = [\"\\\\bmanaged well(?:$|[^-\\\\w])\"]\n\
-             must_match = [\"It was managed well.\"]\n"
-                .to_string(),
-        ]);
+        let rules = rule_set(&[regex_rule(
+            "S1",
+            "strength",
+            "",
+            r"\\bmanaged well(?:$|[^-\\w])",
+            "It was managed well.",
+        )]);
         for text in [
             "It was managed well’s way.",
             "Managed well… and more.",
@@ -3546,10 +3553,13 @@ must_not_match = ["Nothing here."]
     #[test]
     fn regression_a_linking_opener_does_not_stop_a_pattern_at_the_sentence_start() {
         let rules = rule_set(&[
-            "id = \"N1\"\nname = \"figure\"\ndescription = \"d\"\nkind = \"regex\"\n\
-             signal = \"neutral\"\nweight = 3\npatterns = [\"^national data showed\"]\n\
-             must_match = [\"National data showed it.\"]\n"
-                .to_string(),
+            regex_rule(
+                "N1",
+                "neutral",
+                "weight = 3\n",
+                "^national data showed",
+                "National data showed it.",
+            ),
             phrases_rule("S1", "strength", "", r#""control""#, "control"),
         ]);
         let tags = |text: &str| rules.tag(text, &Context::default());
@@ -3715,11 +3725,20 @@ must_not_match = ["Nothing here."]
     #[test]
     fn regression_a_pattern_across_a_comma_and_contrast_judges_only_its_own_clause() {
         let rules = rule_set(&[
-            "id = \"F1\"\nname = \"worse\"\ndescription = \"d\"\nkind = \"regex\"\n\
-             signal = \"shortfall\"\npatterns = [\"\\\\bplaced out of area\\\\b.*?higher than similar\"]\n\
-             must_match = [\"People placed out of area were higher than similar.\"]\n"
-                .to_string(),
-            phrases_rule("S1", "strength", "", r#""placed out of area had fallen""#, "placed out of area had fallen"),
+            regex_rule(
+                "F1",
+                "shortfall",
+                "",
+                r"\\bplaced out of area\\b.*?higher than similar",
+                "People placed out of area were higher than similar.",
+            ),
+            phrases_rule(
+                "S1",
+                "strength",
+                "",
+                r#""placed out of area had fallen""#,
+                "placed out of area had fallen",
+            ),
             phrases_rule("C1", "contrast", "", r#""but""#, "but"),
         ]);
         let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;

@@ -898,7 +898,7 @@ fn aim_end_in_subject(
         "ambitions to",
     ]
     .contains(&goal);
-    if !(goal.starts_with("to ") || (noun_of_intention && opens_subject())) {
+    if !(goal.starts_with("to ") || goal == "whether" || (noun_of_intention && opens_subject())) {
         return None;
     }
     let has_verb = before
@@ -910,14 +910,19 @@ fn aim_end_in_subject(
     // Not the verb of a relative clause inside the subject ("carers who were isolated"),
     // nor that of a question the goal takes ("to identify which communities were
     // under-represented", "plans to understand how people were supported [were limited]").
-    let mut question_from = goal_end;
+    // ("Decisions about whether ..." is itself such a question.)
+    let mut question_from = if goal == "whether" {
+        goal_start
+    } else {
+        goal_end
+    };
     SUBJECT_VERB
         .find_iter(&text[goal_end..])
         .map(|m| (goal_end + m.start(), goal_end + m.end()))
         .find(|&(verb, verb_end)| {
             let previous = text[..verb].rsplit(' ').next().unwrap_or("");
             let relative = matches!(previous, "who" | "which" | "that" | "whom" | "whose");
-            let questioned = question_opens(&text[question_from..verb]);
+            let questioned = question_still_open(&text[question_from..verb]);
             if questioned {
                 question_from = verb_end;
             }
@@ -926,10 +931,19 @@ fn aim_end_in_subject(
         .map(|(verb, _)| verb)
 }
 
-/// Whether a question opens in a text ("which communities", "how people").
-fn question_opens(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|word| matches!(word, "which" | "what" | "why" | "whether" | "how" | "where"))
+/// Whether a question opens in a text ("which communities", "how people") and has no verb
+/// of its own yet: "whether concerns met the threshold" has had its verb, so a verb after
+/// it is the sentence's.
+fn question_still_open(text: &str) -> bool {
+    let mut open = false;
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if matches!(word, "which" | "what" | "why" | "whether" | "how" | "where") {
+            open = true;
+        } else if open && is_verb_word(word) {
+            open = false;
+        }
+    }
+    open
 }
 
 /// Whether a comment on what went before (", which ...", ", who ..."), a coordinated
@@ -3769,7 +3783,7 @@ must_not_match = ["Nothing here."]
                 "G1",
                 "goal",
                 "",
-                r#""to identify", "plans to""#,
+                r#""to identify", "plans to", "whether""#,
                 "to identify",
             ),
             phrases_rule(
@@ -3792,6 +3806,15 @@ must_not_match = ["Nothing here."]
         // The sentence's own verb after the question still ends the aim.
         assert_eq!(
             polarity("Plans to identify how carers were supported were limited."),
+            Polarity::Shortfall
+        );
+        // A question that has had its own verb leaves the next one to the sentence.
+        assert_eq!(
+            polarity("Decisions about whether carers met the bar were limited."),
+            Polarity::Shortfall
+        );
+        assert_eq!(
+            polarity("Decisions about whether carers were eligible were limited."),
             Polarity::Shortfall
         );
     }

@@ -384,29 +384,26 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
                 && close.as_str() == ", "
                 && (carries_clause_on(after) || (in_list && last_item) || verb_goes_on);
             in_list = carried && !last_item;
-            after_comment = carried
-                && ["which ", "who ", "whose "]
-                    .iter()
-                    .any(|word| after.starts_with(word));
+            after_comment = carried && COMMENT_OPENERS.iter().any(|word| after.starts_with(word));
             !carried
         })
         .map(|close| opener_end + close.start())
 }
 
+/// The words that open a comment on what stands before their comma ("the service, which
+/// opened in 2023, ...").
+const COMMENT_OPENERS: [&str; 3] = ["which ", "who ", "whose "];
+
 /// Whether the words after a comma carry the clause before it on: a comment or example on
 /// it ("which ...", "including ..."), or the next item of a list ("in person, telephone,
 /// video, and braille").
 fn carries_clause_on(after_comma: &str) -> bool {
-    const CARRY_ON: [&str; 7] = [
-        "which ",
-        "who ",
-        "whose ",
-        "including ",
-        "such as ",
-        "particularly ",
-        "especially ",
-    ];
-    if CARRY_ON.iter().any(|word| after_comma.starts_with(word)) {
+    const EXAMPLE_OPENERS: [&str; 4] = ["including ", "such as ", "particularly ", "especially "];
+    if COMMENT_OPENERS
+        .iter()
+        .chain(&EXAMPLE_OPENERS)
+        .any(|word| after_comma.starts_with(word))
+    {
         return true;
     }
     // A list item: up to three words, then the next comma.
@@ -590,12 +587,11 @@ fn opens_sentence(text: &str, start: usize) -> bool {
                         .is_some_and(|rest| rest.starts_with(' '))
             })
     };
+    // (The openers that only link, "in addition, " and the like, are taken out before the
+    // sentence is read: see [`Shortened::LINKING_OPENERS`].)
     let linked = [
         "however, ",
         "overall, ",
-        "in addition, ",
-        "additionally, ",
-        "also, ",
         "similarly, ",
         "for example, ",
         "in particular, ",

@@ -1740,7 +1740,17 @@ impl RuleSet {
                         && judging(signal)
                         && text.as_bytes()[m.end] == b'-'
                         && !text[s..m.end].contains(' ');
-                    (inside || ends_inside_mask) && hides(&self.rules[outer], signal)
+                    // Two cues of one kind on the same words are one cue, the heavier:
+                    // "outcomes were met" is a positive judgement and a thing done well,
+                    // but says so once.
+                    let same_words = s == m.start
+                        && e == m.end
+                        && outer != m.rule
+                        && matches!(signal, Signal::Strength | Signal::Shortfall)
+                        && self.rules[outer].signal == signal
+                        && (self.rules[outer].weight, m.rule) > (self.rules[m.rule].weight, outer);
+                    same_words
+                        || ((inside || ends_inside_mask) && hides(&self.rules[outer], signal))
                 })
         });
         matches
@@ -3151,6 +3161,59 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert_eq!(tags.polarity, Polarity::Neutral);
+    }
+
+    #[test]
+    fn two_strength_cues_on_the_same_words_count_once_against_a_comparator() {
+        // Regression: "outcomes were met" was a positive judgement (S101) and a thing done
+        // well (S109), and the two outweighed the figure worse than its comparator, so
+        // "The proportion of people whose outcomes were met was 80%, lower than the
+        // England average" was mixed.
+        let rules = rule_set(&[
+            phrases_rule(
+                "S1",
+                "strength",
+                "",
+                r#""outcomes were met""#,
+                "outcomes were met",
+            ),
+            phrases_rule(
+                "S2",
+                "strength",
+                "",
+                r#""outcomes were met""#,
+                "outcomes were met",
+            ),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "weight = 1.5\n",
+                r#""lower than the England average""#,
+                "lower than the England average",
+            ),
+        ]);
+        let text = "The proportion of people whose outcomes were met was 80%, lower than the England average.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.polarity, Polarity::Shortfall);
+        let strength_cues = tags
+            .matches
+            .iter()
+            .filter(|m| rules.rules[m.rule].signal == Signal::Strength);
+        assert_eq!(
+            strength_cues.count(),
+            1,
+            "one of the two same-span cues stands"
+        );
+        // Cues on different words each stand.
+        let tags = rules.tag(
+            "Outcomes were met, and outcomes were met again.",
+            &Context::default(),
+        );
+        let strength_cues = tags
+            .matches
+            .iter()
+            .filter(|m| rules.rules[m.rule].signal == Signal::Strength);
+        assert_eq!(strength_cues.count(), 2);
     }
 
     #[test]

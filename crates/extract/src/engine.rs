@@ -2111,7 +2111,7 @@ impl RuleSet {
     }
 
     /// Themes: those whose matches weigh 1 or more (one specific term or two passing
-    /// mentions); else, for a context sentence, the previous sentence's; plus those the page
+    /// mentions; a theme word inside a longer one of its theme is not another mention); else, for a context sentence, the previous sentence's; plus those the page
     /// implies. Theme matches below the threshold are dropped from `matches`. (Sets of
     /// themes are bit sets over their indices in [`THEMES`].)
     fn themes(
@@ -2125,7 +2125,21 @@ impl RuleSet {
         let weights = &mut scratch.theme_weight;
         *weights = [0.0; THEMES.len()];
         for m in matches.iter() {
-            if let Some(theme) = self.theme_of[m.rule] {
+            let Some(theme) = self.theme_of[m.rule] else {
+                continue;
+            };
+            // A theme word inside a longer one of the same theme, weighing no more, is the
+            // same mention: "partner" in "partner organisations".
+            let inside_longer = !m.page
+                && matches.iter().any(|outer| {
+                    !outer.page
+                        && self.theme_of[outer.rule] == Some(theme)
+                        && outer.start <= m.start
+                        && m.end <= outer.end
+                        && outer.end - outer.start > m.end - m.start
+                        && self.rules[outer.rule].weight >= self.rules[m.rule].weight
+                });
+            if !inside_longer {
                 weights[theme] += self.rules[m.rule].weight;
             }
         }
@@ -3161,6 +3175,49 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert_eq!(tags.polarity, Polarity::Neutral);
+    }
+
+    #[test]
+    fn a_passing_theme_word_inside_a_longer_one_is_one_mention() {
+        // Regression: "partner" and "partner organisations" (both passing mentions, 0.5
+        // each) made "Wellbeing was embedded in the local authority and partner
+        // organisations' approach" a partnerships finding.
+        let passing = "theme = \"partnerships_integration\"\nweight = 0.5\n";
+        let rules = rule_set(&[
+            phrases_rule(
+                "T1",
+                "theme",
+                passing,
+                r#""partner", "partner organisations", "jointly""#,
+                "partner",
+            ),
+            phrases_rule(
+                "T2",
+                "theme",
+                "theme = \"waiting_delays\"\n",
+                r#""timeliness""#,
+                "timeliness",
+            ),
+            phrases_rule(
+                "T3",
+                "theme",
+                "theme = \"waiting_delays\"\nweight = 0.5\n",
+                r#""timeliness of""#,
+                "timeliness of",
+            ),
+        ]);
+        let themes = |text: &str| rules.tag(text, &Context::default()).themes;
+        assert!(themes("It was embedded in the partner organisations' approach.").is_empty());
+        // Two mentions on different words still make the theme.
+        assert_eq!(
+            themes("Partner organisations worked jointly."),
+            vec!["partnerships_integration"]
+        );
+        // A specific word inside a longer passing one keeps its weight.
+        assert_eq!(
+            themes("People described the timeliness of assessments."),
+            vec!["waiting_delays"]
+        );
     }
 
     #[test]

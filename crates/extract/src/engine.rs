@@ -587,11 +587,10 @@ fn opens_sentence(text: &str, start: usize) -> bool {
                         .is_some_and(|rest| rest.starts_with(' '))
             })
     };
-    // (The openers that only link, "in addition, " and the like, are taken out before the
-    // sentence is read: see [`Shortened::LINKING_OPENERS`].)
+    // (The openers that judge nothing, "in addition, ", "overall, " and the like, are taken
+    // out before the sentence is read: see [`Shortened::PLAIN_OPENERS`].)
     let linked = [
         "however, ",
-        "overall, ",
         "similarly, ",
         "for example, ",
         "in particular, ",
@@ -601,8 +600,9 @@ fn opens_sentence(text: &str, start: usize) -> bool {
 }
 
 /// A sentence as the rules read it, shortened by words that judge nothing and would break
-/// the phrases and sentence-opening patterns they stand in: a linking opener ("In
-/// addition, national data showed ..." is read as "national data showed ...") and each
+/// the phrases and sentence-opening patterns they stand in: an opener that links, sums up
+/// or dates ("In addition, national data showed ..." and "In 2023/24, national data showed
+/// ..." are read as "national data showed ...") and each
 /// "also " after a form of "be" or "have" ("work was also needed"). Both the sentence as
 /// written and lowercased are kept, and where words came out.
 struct Shortened {
@@ -613,15 +613,23 @@ struct Shortened {
 }
 
 impl Shortened {
-    /// Openers that only link the sentence to the one before; not "however" (a contrast),
-    /// nor "for example" or "similarly" (the sentence takes the one before's meaning).
-    const LINKING_OPENERS: [&'static str; 6] = [
+    /// Openers that judge nothing: those that only link the sentence to the one before, a
+    /// summing-up, the time of the assessment; not "however" (a contrast), nor "for
+    /// example" or "similarly" (the sentence takes the one before's meaning). A year ("In
+    /// 2024, ", "In 2023/24, ") is one too: see [`Shortened::year_opener`].
+    const PLAIN_OPENERS: [&'static str; 12] = [
         "in addition, ",
         "additionally, ",
         "also, ",
         "further, ",
         "furthermore, ",
         "moreover, ",
+        "overall, ",
+        "in general, ",
+        "at the time of our assessment, ",
+        "at the time of the assessment, ",
+        "at the time of assessment, ",
+        "at the time of our onsite assessment, ",
     ];
     const ALSO: &'static [u8] = b" also ";
     /// Forms of "be" and "have"; not modals: "people could also access" lists one more
@@ -635,11 +643,13 @@ impl Shortened {
             std::sync::LazyLock::new(|| memchr::memmem::Finder::new(Shortened::ALSO));
         // The spans to take out, in order: (offset in the sentence, length).
         let mut cuts: Vec<(usize, usize)> = Vec::new();
-        if let Some(opener) = Self::LINKING_OPENERS
+        if let Some(opener) = Self::PLAIN_OPENERS
             .iter()
             .find(|opener| lowered.starts_with(*opener))
         {
             cuts.push((0, opener.len()));
+        } else if let Some(len) = Self::year_opener(lowered) {
+            cuts.push((0, len));
         }
         cuts.extend(
             ALSO_FINDER
@@ -677,6 +687,28 @@ impl Shortened {
             lowered: cut(lowered),
             removed,
         })
+    }
+
+    /// The length of an opening year ("in 2024, ", "in 2023/24, ", "in 2023-2024, "), if the
+    /// sentence opens with one.
+    fn year_opener(lowered: &str) -> Option<usize> {
+        let rest = lowered.strip_prefix("in ")?;
+        let digits = |text: &str| text.bytes().take_while(u8::is_ascii_digit).count();
+        let year = digits(rest);
+        if year != 4 {
+            return None;
+        }
+        let mut len = year;
+        if let Some(after) = rest[len..].strip_prefix(['/', '-']) {
+            let second = digits(after);
+            if second != 2 && second != 4 {
+                return None;
+            }
+            len += 1 + second;
+        }
+        rest[len..]
+            .starts_with(", ")
+            .then_some("in ".len() + len + ", ".len())
     }
 
     /// The offset in the sentence as written of `offset` in the shortened one: a match
@@ -3679,9 +3711,10 @@ must_not_match = ["Nothing here."]
 
     /// "In addition, national data from the Adult Social Care Survey showed 80.78% of
     /// people felt they had control ..." was a strength where the sentence without "In
-    /// addition," was neutral: the figure's pattern opens at the sentence's start.
+    /// addition," was neutral: the figure's pattern opens at the sentence's start. So were
+    /// the same sentence after "Overall,", "At the time of our assessment," or a year.
     #[test]
-    fn regression_a_linking_opener_does_not_stop_a_pattern_at_the_sentence_start() {
+    fn regression_an_opener_that_judges_nothing_does_not_stop_a_pattern_at_the_sentence_start() {
         let rules = rule_set(&[
             regex_rule(
                 "N1",
@@ -3693,7 +3726,17 @@ must_not_match = ["Nothing here."]
             phrases_rule("S1", "strength", "", r#""control""#, "control"),
         ]);
         let tags = |text: &str| rules.tag(text, &Context::default());
-        for opener in ["", "In addition, ", "Furthermore, ", "Also, "] {
+        for opener in [
+            "",
+            "In addition, ",
+            "Furthermore, ",
+            "Also, ",
+            "Overall, ",
+            "At the time of our assessment, ",
+            "In 2024, ",
+            "In 2023/24, ",
+            "In 2023-2024, ",
+        ] {
             let text = format!("{opener}national data showed 80% had control.");
             let tagged = tags(&text);
             assert_eq!(tagged.polarity, Polarity::Neutral, "{text}");
@@ -3704,11 +3747,15 @@ must_not_match = ["Nothing here."]
                 .collect();
             assert_eq!(spans, ["national data showed", "control"], "{text}");
         }
-        // "However," is a contrast, not a link: it stays.
-        assert_eq!(
-            tags("However, national data showed 80% had control.").polarity,
-            Polarity::Strength
-        );
+        // "However," is a contrast, not a link: it stays; so does what only looks like a
+        // year.
+        for opener in ["However, ", "In 20245, ", "In 2023/2, ", "In 2024 "] {
+            assert_eq!(
+                tags(&format!("{opener}national data showed 80% had control.")).polarity,
+                Polarity::Strength,
+                "{opener}"
+            );
+        }
     }
 
     /// `findings analyse` panicked on "Also, it highlighted further development of care

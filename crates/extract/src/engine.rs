@@ -2162,7 +2162,10 @@ impl RuleSet {
             };
             // A theme word inside a longer one of the same theme, weighing no more, is the
             // same mention: "partner" in "partner organisations".
+            // (Only a word below the threshold needs the check: one at or above it makes
+            // the theme whatever else is counted.)
             let inside_longer = !m.page
+                && self.rules[m.rule].weight < 1.0
                 && matches.iter().any(|outer| {
                     !outer.page
                         && self.theme_of[outer.rule] == Some(theme)

@@ -602,7 +602,7 @@ fn opens_sentence(text: &str, start: usize) -> bool {
 /// A sentence as the rules read it, shortened by words that judge nothing and would break
 /// the phrases and sentence-opening patterns they stand in: an opener that links, sums up
 /// or dates ("In addition, national data showed ..." and "In 2023/24, national data showed
-/// ..." are read as "national data showed ...") and each
+/// ..." are read as "national data showed ..."), double quotes round quoted words, and each
 /// "also " after a form of "be" or "have" ("work was also needed"). Both the sentence as
 /// written and lowercased are kept, and where words came out.
 struct Shortened {
@@ -660,6 +660,22 @@ impl Shortened {
                 })
                 .map(|at| (at + 1, Self::ALSO.len() - 1)),
         );
+        // Double quotes round words people said: 'felt "invisible"' is read as 'felt
+        // invisible'.
+        let bytes = lowered.as_bytes();
+        let unquoted = cuts.len();
+        for at in memchr::memchr2_iter(b'"', 0xE2, bytes) {
+            if bytes[at] == b'"' {
+                cuts.push((at, 1));
+            } else if bytes.get(at + 1) == Some(&0x80)
+                && matches!(bytes.get(at + 2), Some(0x9C | 0x9D))
+            {
+                cuts.push((at, '\u{201C}'.len_utf8()));
+            }
+        }
+        if cuts.len() > unquoted {
+            cuts.sort_unstable();
+        }
         if cuts.is_empty() {
             return None;
         }
@@ -3758,6 +3774,50 @@ must_not_match = ["Nothing here."]
                 Polarity::Strength,
                 "{opener}"
             );
+        }
+    }
+
+    /// "One carer said they felt \"invisible\" to the local authority" was neutral: the
+    /// quote marks broke the phrase "felt invisible".
+    #[test]
+    fn regression_quote_marks_round_words_do_not_break_a_phrase() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""felt invisible""#,
+                "felt invisible",
+            ),
+            phrases_rule(
+                "S1",
+                "strength",
+                "",
+                r#""above and beyond""#,
+                "above and beyond",
+            ),
+        ]);
+        for (text, polarity, cue) in [
+            (
+                "One carer said they felt \"invisible\" to the council.",
+                Polarity::Shortfall,
+                "felt \"invisible",
+            ),
+            (
+                "A person said their carer \u{201C}went above and beyond\u{201D}.",
+                Polarity::Strength,
+                "above and beyond",
+            ),
+            (
+                "Also, staff were \u{201C}above and beyond\u{201D} in \"every\" way.",
+                Polarity::Strength,
+                "above and beyond",
+            ),
+        ] {
+            let tags = rules.tag(text, &Context::default());
+            assert_eq!(tags.polarity, polarity, "{text}");
+            let spans: Vec<&str> = tags.matches.iter().map(|m| &text[m.start..m.end]).collect();
+            assert_eq!(spans, [cue], "{text}");
         }
     }
 

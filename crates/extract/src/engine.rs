@@ -632,6 +632,15 @@ impl Shortened {
         "at the time of our onsite assessment, ",
     ];
     const ALSO: &'static [u8] = b" also ";
+    /// Hedges that leave the verdict after them standing ("were generally positive").
+    const HEDGES: [&'static str; 6] = [
+        "generally",
+        "largely",
+        "mostly",
+        "usually",
+        "typically",
+        "normally",
+    ];
     /// Forms of "be" and "have"; not modals: "people could also access" lists one more
     /// thing on offer, where "could access" judges access.
     const AUXILIARIES: [&'static str; 8] =
@@ -660,10 +669,24 @@ impl Shortened {
                 })
                 .map(|at| (at + 1, Self::ALSO.len() - 1)),
         );
+        // A hedge after a form of "be" or "have" ("were generally positive", "had largely
+        // improved"): what follows is the verdict, read as if the hedge were not there;
+        // not before "available", where the hedge is the verdict ("generally available"
+        // judges availability, "available" only says a thing exists).
+        static LY_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"ly "));
+        cuts.extend(LY_FINDER.find_iter(lowered.as_bytes()).filter_map(|at| {
+            let before = &lowered[..at + 2];
+            let (rest, word) = before.rsplit_once(' ')?;
+            let auxiliary = rest.rsplit(' ').next().unwrap_or("");
+            (Self::HEDGES.contains(&word)
+                && Self::AUXILIARIES.contains(&auxiliary)
+                && !lowered[at + 3..].starts_with("available"))
+            .then_some((at + 2 - word.len(), word.len() + 1))
+        }));
         // Double quotes round words people said: 'felt "invisible"' is read as 'felt
         // invisible'.
         let bytes = lowered.as_bytes();
-        let unquoted = cuts.len();
         for at in memchr::memchr2_iter(b'"', 0xE2, bytes) {
             if bytes[at] == b'"' {
                 cuts.push((at, 1));
@@ -673,12 +696,11 @@ impl Shortened {
                 cuts.push((at, '\u{201C}'.len_utf8()));
             }
         }
-        if cuts.len() > unquoted {
-            cuts.sort_unstable();
-        }
         if cuts.is_empty() {
             return None;
         }
+        // (Each kind of cut was found in order; together they are put in order.)
+        cuts.sort_unstable();
         let cut = |text: &str| {
             let mut out = String::with_capacity(text.len());
             let mut from = 0;
@@ -3827,21 +3849,71 @@ must_not_match = ["Nothing here."]
     #[test]
     fn regression_a_shortened_sentence_keeps_every_match_a_span_of_it() {
         let rules = RuleSet::builtin().unwrap();
-        let text = "Also, it highlighted further development of care providers was also needed.";
-        for page in [None, Some("needs"), Some("safeguarding")] {
-            let tags = rules.tag(
-                text,
-                &Context {
-                    previous: None,
-                    page,
-                },
-            );
-            assert!(!tags.matches.is_empty());
-            for m in &tags.matches {
-                assert!(m.start <= m.end && m.end <= text.len(), "{page:?} {m:?}");
-                assert!(text.get(m.start..m.end).is_some(), "{page:?} {m:?}");
+        // The second panicked too: a hedge taken out before an "also" taken out, the cuts
+        // out of order.
+        for text in [
+            "Also, it highlighted further development of care providers was also needed.",
+            "Staff were generally aware of a programme of training but were also offered \"more\".",
+        ] {
+            for page in [None, Some("needs"), Some("safeguarding")] {
+                let tags = rules.tag(
+                    text,
+                    &Context {
+                        previous: None,
+                        page,
+                    },
+                );
+                assert!(!tags.matches.is_empty());
+                for m in &tags.matches {
+                    assert!(m.start <= m.end && m.end <= text.len(), "{page:?} {m:?}");
+                    assert!(text.get(m.start..m.end).is_some(), "{page:?} {m:?}");
+                }
             }
         }
+    }
+
+    /// "The experiences of unpaid carers were generally improving" was no improvement: the
+    /// hedge broke the pattern "were improving".
+    #[test]
+    fn regression_a_hedge_after_an_auxiliary_does_not_break_a_pattern() {
+        let rules = rule_set(&[
+            regex_rule(
+                "S1",
+                "strength",
+                "",
+                "\\\\b(?:was|were|had) (?:improving|improved)\\\\b",
+                "Things were improving.",
+            ),
+            phrases_rule(
+                "S2",
+                "strength",
+                "",
+                r#""generally available""#,
+                "generally available",
+            ),
+        ]);
+        let tags = |text: &str| rules.tag(text, &Context::default());
+        for hedge in ["", "generally ", "largely ", "mostly ", "usually "] {
+            let text = format!("Experiences were {hedge}improving.");
+            let tagged = tags(&text);
+            assert_eq!(tagged.polarity, Polarity::Strength, "{text}");
+            let spans: Vec<&str> = tagged
+                .matches
+                .iter()
+                .map(|m| &text[m.start..m.end])
+                .collect();
+            assert_eq!(spans, [format!("were {hedge}improving")], "{text}");
+        }
+        // Not before "available", where the hedge is the verdict.
+        assert_eq!(
+            tags("Home care was generally available.").polarity,
+            Polarity::Strength
+        );
+        // Nor after a word that is no form of "be" or "have".
+        assert_eq!(
+            tags("Experiences generally improving.").polarity,
+            Polarity::Neutral
+        );
     }
 
     /// "More work was also needed to align these initiatives" was neutral where "More work

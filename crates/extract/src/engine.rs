@@ -1518,7 +1518,7 @@ impl RuleSet {
             .filter(|&cut| {
                 start < cut && cut < end && text[..cut].trim_end().ends_with([',', ';', '.'])
             })
-            .last()
+            .next_back()
         else {
             return Some(start);
         };
@@ -2873,6 +2873,11 @@ must_not_match = ["Nothing here."]
     }
 
     /// A rule set of these sources, each a file of its own.
+    /// The words of `text` each of the sentence's matches covers, in order.
+    fn matched_words<'t>(tags: &Tags, text: &'t str) -> Vec<&'t str> {
+        tags.matches.iter().map(|m| &text[m.start..m.end]).collect()
+    }
+
     fn rule_set(sources: &[String]) -> RuleSet {
         RuleSet::from_sources(
             sources
@@ -3781,11 +3786,7 @@ must_not_match = ["Nothing here."]
             let text = format!("{opener}national data showed 80% had control.");
             let tagged = tags(&text);
             assert_eq!(tagged.polarity, Polarity::Neutral, "{text}");
-            let spans: Vec<&str> = tagged
-                .matches
-                .iter()
-                .map(|m| &text[m.start..m.end])
-                .collect();
+            let spans = matched_words(&tagged, &text);
             assert_eq!(spans, ["national data showed", "control"], "{text}");
         }
         // "However," is a contrast, not a link: it stays; so does what only looks like a
@@ -3838,7 +3839,7 @@ must_not_match = ["Nothing here."]
         ] {
             let tags = rules.tag(text, &Context::default());
             assert_eq!(tags.polarity, polarity, "{text}");
-            let spans: Vec<&str> = tags.matches.iter().map(|m| &text[m.start..m.end]).collect();
+            let spans = matched_words(&tags, text);
             assert_eq!(spans, [cue], "{text}");
         }
     }
@@ -3897,11 +3898,7 @@ must_not_match = ["Nothing here."]
             let text = format!("Experiences were {hedge}improving.");
             let tagged = tags(&text);
             assert_eq!(tagged.polarity, Polarity::Strength, "{text}");
-            let spans: Vec<&str> = tagged
-                .matches
-                .iter()
-                .map(|m| &text[m.start..m.end])
-                .collect();
+            let spans = matched_words(&tagged, &text);
             assert_eq!(spans, [format!("were {hedge}improving")], "{text}");
         }
         // Not before "available", where the hedge is the verdict.
@@ -3935,11 +3932,7 @@ must_not_match = ["Nothing here."]
         let tagged = tags(text);
         assert_eq!(tagged.polarity, Polarity::Shortfall);
         // The matches are spans of the sentence as written, "also" and all.
-        let spans: Vec<&str> = tagged
-            .matches
-            .iter()
-            .map(|m| &text[m.start..m.end])
-            .collect();
+        let spans = matched_words(&tagged, text);
         assert_eq!(spans, ["was also needed", "were also gaps"]);
         // Not after a modal: "could also access" lists one more thing on offer.
         assert_eq!(

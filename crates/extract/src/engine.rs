@@ -1515,10 +1515,9 @@ impl RuleSet {
         let Some(cut) = clauses
             .iter()
             .map(|&(clause_start, _)| clause_start)
-            .filter(|&cut| {
+            .rfind(|&cut| {
                 start < cut && cut < end && text[..cut].trim_end().ends_with([',', ';', '.'])
             })
-            .next_back()
         else {
             return Some(start);
         };

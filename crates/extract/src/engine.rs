@@ -603,8 +603,9 @@ fn opens_sentence(text: &str, start: usize) -> bool {
 /// the phrases and sentence-opening patterns they stand in: an opener that links, sums up
 /// or dates ("In addition, national data showed ..." and "In 2023/24, national data showed
 /// ..." are read as "national data showed ..."), double quotes round quoted words, and each
-/// "also " after a form of "be" or "have" ("work was also needed"). Both the sentence as
-/// written and lowercased are kept, and where words came out.
+/// "also " or hedge after a form of "be" or "have" ("work was also needed", "were generally
+/// positive"). Both the sentence as written and lowercased are kept, and where words came
+/// out.
 struct Shortened {
     original: String,
     lowered: String,
@@ -663,10 +664,7 @@ impl Shortened {
         cuts.extend(
             ALSO_FINDER
                 .find_iter(lowered.as_bytes())
-                .filter(|&at| {
-                    let word = lowered[..at].rsplit(' ').next().unwrap_or("");
-                    Self::AUXILIARIES.contains(&word)
-                })
+                .filter(|&at| Self::after_auxiliary(&lowered[..at]))
                 .map(|at| (at + 1, Self::ALSO.len() - 1)),
         );
         // A hedge after a form of "be" or "have" ("were generally positive", "had largely
@@ -678,9 +676,8 @@ impl Shortened {
         cuts.extend(LY_FINDER.find_iter(lowered.as_bytes()).filter_map(|at| {
             let before = &lowered[..at + 2];
             let (rest, word) = before.rsplit_once(' ')?;
-            let auxiliary = rest.rsplit(' ').next().unwrap_or("");
             (Self::HEDGES.contains(&word)
-                && Self::AUXILIARIES.contains(&auxiliary)
+                && Self::after_auxiliary(rest)
                 && !lowered[at + 3..].starts_with("available"))
             .then_some((at + 2 - word.len(), word.len() + 1))
         }));
@@ -725,6 +722,12 @@ impl Shortened {
             lowered: cut(lowered),
             removed,
         })
+    }
+
+    /// Whether the text before a word ends with a form of "be" or "have".
+    fn after_auxiliary(before: &str) -> bool {
+        let word = before.rsplit(' ').next().unwrap_or("");
+        Self::AUXILIARIES.contains(&word)
     }
 
     /// The length of an opening year ("in 2024, ", "in 2023/24, ", "in 2023-2024, "), if the
@@ -2180,9 +2183,10 @@ impl RuleSet {
     }
 
     /// Themes: those whose matches weigh 1 or more (one specific term or two passing
-    /// mentions; a theme word inside a longer one of its theme is not another mention); else, for a context sentence, the previous sentence's; plus those the page
-    /// implies. Theme matches below the threshold are dropped from `matches`. (Sets of
-    /// themes are bit sets over their indices in [`THEMES`].)
+    /// mentions; a theme word inside a longer one of its theme is not another mention);
+    /// else, for a context sentence, the previous sentence's; plus those the page implies.
+    /// Theme matches below the threshold are dropped from `matches`. (Sets of themes are
+    /// bit sets over their indices in [`THEMES`].)
     fn themes(
         &self,
         matches: &mut Vec<Match>,
@@ -2871,12 +2875,12 @@ must_not_match = ["Nothing here."]
             .any(|m| m.circumstance && &text[m.start..m.end] == words)
     }
 
-    /// A rule set of these sources, each a file of its own.
     /// The words of `text` each of the sentence's matches covers, in order.
     fn matched_words<'t>(tags: &Tags, text: &'t str) -> Vec<&'t str> {
         tags.matches.iter().map(|m| &text[m.start..m.end]).collect()
     }
 
+    /// A rule set of these sources, each a file of its own.
     fn rule_set(sources: &[String]) -> RuleSet {
         RuleSet::from_sources(
             sources

@@ -602,8 +602,9 @@ fn opens_sentence(text: &str, start: usize) -> bool {
 /// A sentence as the rules read it, shortened by words that judge nothing and would break
 /// the phrases and sentence-opening patterns they stand in: an opener that links, sums up
 /// or dates ("In addition, national data showed ..." and "In 2023/24, national data showed
-/// ..." are read as "national data showed ..."), double quotes round quoted words, and each
-/// "also " or hedge after a form of "be" or "have" ("work was also needed", "were generally
+/// ..." are read as "national data showed ..."), double quotes round quoted words, an
+/// acronym in brackets after its name ("adult social care (ASC) staff"), and each "also " or
+/// hedge after a form of "be" or "have" ("work was also needed", "were generally
 /// positive"). Both the sentence as written and lowercased are kept, and where words came
 /// out.
 struct Shortened {
@@ -693,11 +694,30 @@ impl Shortened {
                 cuts.push((at - 2, '\u{201C}'.len_utf8()));
             }
         }
+        // An acronym in brackets after the name it stands for ("adult social care (ASC)
+        // staff", "the local authority (LA) and partners"): read as if absent, so the words
+        // round it still make their phrase.
+        for at in memchr::memchr_iter(b'(', original.as_bytes()) {
+            if let Some(len) = Self::bracketed_acronym(&original[at..]) {
+                if at > 0 && original.as_bytes()[at - 1] == b' ' {
+                    cuts.push((at - 1, len + 1));
+                }
+            }
+        }
         if cuts.is_empty() {
             return None;
         }
-        // (Each kind of cut was found in order; together they are put in order.)
+        // (Each kind of cut was found in order; together they are put in order, and cuts
+        // that overlap, an opener's last space and the space before an acronym after it,
+        // are made one.)
         cuts.sort_unstable();
+        cuts.dedup_by(|next, kept| {
+            let overlaps = next.0 < kept.0 + kept.1;
+            if overlaps {
+                kept.1 = kept.1.max(next.0 + next.1 - kept.0);
+            }
+            overlaps
+        });
         let cut = |text: &str| {
             let mut out = String::with_capacity(text.len());
             let mut from = 0;
@@ -722,6 +742,21 @@ impl Shortened {
             lowered: cut(lowered),
             removed,
         })
+    }
+
+    /// The length of a bracketed acronym at the start of `text` ("(ASC)", "(DoLS)",
+    /// "(ICB)"): two to eight letters, digits or '&', at least two of them capitals.
+    fn bracketed_acronym(text: &str) -> Option<usize> {
+        let inside = text.strip_prefix('(')?;
+        let end = inside.find(')')?;
+        let acronym = &inside[..end];
+        let capitals = acronym.bytes().filter(u8::is_ascii_uppercase).count();
+        ((2..=8).contains(&acronym.len())
+            && capitals >= 2
+            && acronym
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'&'))
+        .then_some(end + 2)
     }
 
     /// Whether the text before a word ends with a form of "be" or "have".
@@ -3844,6 +3879,52 @@ must_not_match = ["Nothing here."]
             assert_eq!(tags.polarity, polarity, "{text}");
             let spans = matched_words(&tags, text);
             assert_eq!(spans, [cue], "{text}");
+        }
+    }
+
+    /// "The online portal was being introduced to adult social care (ASC) staff" named no
+    /// workforce: the bracketed acronym broke the phrase "adult social care staff".
+    #[test]
+    fn regression_a_bracketed_acronym_does_not_break_a_phrase() {
+        let rules = rule_set(&[phrases_rule(
+            "T1",
+            "theme",
+            "theme = \"workforce\"\n",
+            r#""adult social care staff""#,
+            "adult social care staff",
+        )]);
+        for (text, words) in [
+            (
+                "The portal was introduced to adult social care (ASC) staff.",
+                vec!["adult social care (ASC) staff"],
+            ),
+            (
+                "It was introduced to adult social care (DoLS2) staff.",
+                vec!["adult social care (DoLS2) staff"],
+            ),
+            // An opener's cut and the acronym's overlap (its last space is the one before
+            // the bracket): this panicked before overlapping cuts were made one.
+            (
+                "In 2024, (ASC) adult social care staff were trained.",
+                vec!["adult social care staff"],
+            ),
+            // Not an acronym: words, a year, one capital, or no space before the bracket.
+            (
+                "It was introduced to adult social care (see below) staff.",
+                vec![],
+            ),
+            (
+                "It was introduced to adult social care (2023) staff.",
+                vec![],
+            ),
+            (
+                "It was introduced to adult social care (Asc) staff.",
+                vec![],
+            ),
+            ("It was introduced to adult social care(ASC) staff.", vec![]),
+        ] {
+            let tags = rules.tag(text, &Context::default());
+            assert_eq!(matched_words(&tags, text), words, "{text}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! Tagging takes any sentence: the built-in rules read sentences rewritten (openers, "also",
-//! hedges and quote marks taken out, matches mapped back), so sentences made of those very
-//! words, in any order and run together, must tag without a panic and give matches that are
-//! spans of the sentence as written. (`fuzz/fuzz_targets/tag_sentence.rs` searches further.)
+//! hedges, quote marks and bracketed acronyms taken out, matches mapped back), so sentences
+//! made of those very words, in any order and run together, must tag without a panic and
+//! give matches that are spans of the sentence as written. (`fuzz/fuzz_targets/tag_sentence.rs` searches further.)
 
 use extract::{Context, Polarity, RuleSet, Tags};
 
@@ -61,6 +61,9 @@ const WORDS: &[&str] = &[
     "80%",
     "(",
     ")",
+    "(ASC)",
+    "(DoLS)",
+    "(LA",
     "However,",
     "For example,",
     "This",

@@ -2,8 +2,10 @@
 //! corrected by a rule layer for English report prose.
 //!
 //! UAX #29 alone breaks after abbreviations ("e.g.|Leeds", "Dr.|Smith"), initials and list
-//! numbers, and does not break after an ellipsis character or before a sentence that opens
-//! with a figure. The rules below merge and split its pieces.
+//! numbers, and does not break before a sentence that opens with a figure. The rules below
+//! merge and split its pieces. Where prose allows either reading, they follow pySBD, which
+//! cut the labelled sentences of real reports: no break after an ellipsis character, a stop
+//! inside a closing single curly quote, or a stop inside brackets opened mid-sentence.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -79,37 +81,35 @@ fn may_end_with_short_token(piece: &str) -> bool {
             .any(|word| word.eq_ignore_ascii_case(run))
 }
 
-/// Boundaries UAX #29 misses: after "…" or a stop when the next sentence starts with a
-/// capital (ellipsis) or a figure (stop).
+/// Boundaries UAX #29 misses: after a stop when the next sentence starts with a figure.
 static MISSED_BOUNDARY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:…|\p{Ll}{2}[.!?]|%[.!?]|\)[.!?])["'’”)\]]*\s+(?:\p{Lu}|\d)"#).unwrap()
+    Regex::new(r#"(?:\p{Ll}{2}[.!?]|%[.!?]|\)[.!?])["'’”)\]]*\s+(?:\p{Lu}|\d)"#).unwrap()
 });
 
 /// Split a paragraph into sentences; returns `(start, end)` byte ranges with surrounding
 /// whitespace trimmed. A paragraph is one logical line (hard wraps already joined).
 ///
 /// ```
-/// let text = "People waited (e.g. for OTs). Dr. Smith said so… Then 80.78% agreed.";
+/// let text = "People waited (e.g. for OTs). Dr. Smith said so. 80.78% agreed.";
 /// let got: Vec<&str> = ingest::split_sentences(text).into_iter().map(|(s, e)| &text[s..e]).collect();
-/// assert_eq!(got, ["People waited (e.g. for OTs).", "Dr. Smith said so…", "Then 80.78% agreed."]);
+/// assert_eq!(got, ["People waited (e.g. for OTs).", "Dr. Smith said so.", "80.78% agreed."]);
 /// ```
 pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     sentences(text, may_miss_boundaries(text))
 }
 
-/// Whether `text` may hold a boundary UAX #29 misses ([`MISSED_BOUNDARY`]): one after an
-/// ellipsis, or before a figure. Before a capital, UAX #29 breaks where MISSED_BOUNDARY
-/// would (SB11): searching for those adds nothing.
+/// Whether `text` may hold a boundary UAX #29 misses ([`MISSED_BOUNDARY`]): one before a
+/// figure. Before a capital, UAX #29 breaks where MISSED_BOUNDARY would (SB11): searching
+/// for those adds nothing.
 fn may_miss_boundaries(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memmem::find(bytes, "…".as_bytes()).is_some()
-        || memchr::memchr3_iter(b'.', b'!', b'?', bytes).any(|at| {
-            text[at + 1..]
-                .trim_start_matches(|c: char| {
-                    c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ']' | '’' | '”')
-                })
-                .starts_with(char::is_numeric)
-        })
+    memchr::memchr3_iter(b'.', b'!', b'?', bytes).any(|at| {
+        text[at + 1..]
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ']' | '’' | '”')
+            })
+            .starts_with(char::is_numeric)
+    })
 }
 
 /// [`split_sentences`], looking for the boundaries UAX #29 misses only if `missed`.
@@ -146,6 +146,7 @@ fn sentences(text: &str, missed: bool) -> Vec<(usize, usize)> {
         let next_starts_lowercase = next.chars().next().is_some_and(char::is_lowercase);
         let glue = piece.is_empty()
             || next_starts_lowercase
+            || ends_inside_quote_or_bracket(text[piece_start..cut].trim())
             || (may_end_with_short_token(piece)
                 && ((NEVER_FINAL.is_match(piece) && !ends_with_ambiguous_final(piece, next))
                     || (INITIAL.is_match(piece)
@@ -171,6 +172,21 @@ fn sentences(text: &str, missed: bool) -> Vec<(usize, usize)> {
         start = end;
     }
     out
+}
+
+/// Whether a piece ends with a stop that the reference segmentation (pySBD, which cut the
+/// labelled sentences of real reports) does not take as the end of a sentence: one inside a
+/// closing single curly quote ("options called ‘Better Care Support Medway.’ Not all the
+/// website ...") or inside brackets opened after the sentence began ("People waited (in
+/// some cases up to 6 months.) This was too long."). A bracketed sentence of its own, "(This
+/// was new.)", still ends.
+fn ends_inside_quote_or_bracket(piece: &str) -> bool {
+    let stop_before = |closer: char| {
+        piece
+            .strip_suffix(closer)
+            .is_some_and(|rest| rest.ends_with(['.', '!', '?']))
+    };
+    stop_before('’') || (stop_before(')') && !piece.starts_with('('))
 }
 
 /// UAX #29 sentence boundaries of `text`, found by running the Unicode rules only in a
@@ -600,6 +616,47 @@ mod tests {
         );
     }
 
+    /// Regression: "... self-assessment options called ‘Ask Sara’ and ‘Better Care Support
+    /// Medway.’ Not all the website was fully accessible ..." is one labelled sentence of a
+    /// real page (pySBD, which cut the labelled sentences, does not end one at a stop inside
+    /// a closing single curly quote, nor inside brackets opened mid-sentence); it was cut in
+    /// two, and neither half was found among the labelled sentences.
+    #[test]
+    fn a_stop_inside_a_curly_single_quote_or_mid_sentence_brackets_does_not_end_it() {
+        assert_eq!(
+            split("Options were called ‘Ask Sara’ and ‘Better Care Support.’ Not all worked."),
+            ["Options were called ‘Ask Sara’ and ‘Better Care Support.’ Not all worked."]
+        );
+        assert_eq!(
+            split("She asked ‘why?’ Then she left. It was ‘good.’ 45 people agreed."),
+            [
+                "She asked ‘why?’ Then she left.",
+                "It was ‘good.’ 45 people agreed."
+            ]
+        );
+        assert_eq!(
+            split("People waited (in some cases up to 6 months.) This was too long. Next."),
+            [
+                "People waited (in some cases up to 6 months.) This was too long.",
+                "Next."
+            ]
+        );
+        // A straight quote, a double curly quote and a bracketed sentence still end one.
+        assert_eq!(
+            split(
+                "It was 'good.' Staff agreed. He said “great.” Staff agreed. (It was new.) Next."
+            ),
+            [
+                "It was 'good.'",
+                "Staff agreed.",
+                "He said “great.”",
+                "Staff agreed.",
+                "(It was new.)",
+                "Next."
+            ]
+        );
+    }
+
     /// Regression: a quoted exclamation or question before a lowercase word cut the
     /// sentence in two ("People said "it was great!"" | "and staff agreed.").
     #[test]
@@ -637,6 +694,8 @@ mod tests {
         );
     }
 
+    /// The labelled sentences of real reports were cut by pySBD, which does not end a
+    /// sentence at an ellipsis character (three stops do end one).
     #[test]
     fn ellipses() {
         assert_eq!(
@@ -645,7 +704,7 @@ mod tests {
         );
         assert_eq!(
             split("People waited… Then they gave up."),
-            ["People waited…", "Then they gave up."]
+            ["People waited… Then they gave up."]
         );
         assert_eq!(
             split("People waited... and waited."),

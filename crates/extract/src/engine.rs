@@ -2,7 +2,7 @@
 
 use crate::literals::{
     anchors, fingerprint, from_prebuilt, literal_automaton, literal_table, patterns_of,
-    prose_profile, Anchors, End, LiteralValue, Meaning,
+    prose_profile, End, LiteralValue, Meaning,
 };
 use crate::rules::{
     parse_rules_with, parse_source, read_rule_dir, size_checked_nfa, Better, Exceptions, Rule,
@@ -196,13 +196,6 @@ impl SentenceScratch {
 }
 
 impl Pattern {
-    /// Parse a pattern: its syntax tree and its anchors (see [`anchors`]).
-    fn parse(source: &str) -> Result<(regex_syntax::hir::Hir, Anchors), String> {
-        let hir = parse_source(source)?;
-        let anchors = anchors(&hir);
-        Ok((hir, anchors))
-    }
-
     /// Build a parsed pattern, refusing one whose automaton would pass the size limit (a
     /// pathological pattern is an error at load, not a hang or a failure at its first
     /// use). The whole regex, built on first use, has a limit eight times larger.
@@ -1220,22 +1213,36 @@ impl RuleSet {
             line,
             message: format!("bad regex {pattern:?}: {e}"),
         };
-        // Patterns are parsed (for their anchors, which join the literals), then the
-        // literal automaton and the patterns' automata are built at once.
+        // The built-in rules' literal automaton was built at compile time, with their
+        // patterns' anchors in it: only which ends of each pattern have anchors is read.
+        let prebuilt = prebuilt
+            .and_then(from_prebuilt)
+            .filter(|built| built.anchored.len() == sources.len());
+        // Patterns are parsed (other rules' for their anchors, which join the literals),
+        // then the literal automaton and the patterns' automata are built at once.
         let parsed = sources
             .par_iter()
-            .map(|(rule, pattern, line, source)| {
-                Pattern::parse(source).map_err(|e| bad_regex(*rule, pattern, *line, e))
+            .enumerate()
+            .map(|(index, (rule, pattern, line, source))| {
+                let hir = parse_source(source).map_err(|e| bad_regex(*rule, pattern, *line, e))?;
+                Ok(match &prebuilt {
+                    Some(built) => (hir, None, built.anchored[index]),
+                    None => {
+                        let anchors = anchors(&hir);
+                        let ends = (anchors.0.is_some(), anchors.1.is_some());
+                        (hir, Some(anchors), ends)
+                    }
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         // A pattern whose matches all contain one of a few literals is searched only in
         // sentences where the automaton finds one of them.
         let mut anchored_ends = Vec::new();
         let mut searched_whole = Vec::new();
-        for (index, (hir, (prefixes, suffixes))) in parsed.iter().enumerate() {
+        for (index, (hir, _, (start, end))) in parsed.iter().enumerate() {
             let ends = Ends {
-                start: prefixes.is_some(),
-                end: suffixes.is_some(),
+                start: *start,
+                end: *end,
                 at_sentence_start: hir
                     .properties()
                     .look_set_prefix()
@@ -1258,10 +1265,11 @@ impl RuleSet {
         // table, did not stay in cache.) The double array's prefilter cost more than it
         // skipped: with phrases as short and common as "no" and "few", nearly every
         // position is a candidate.
-        let (source, meanings) = match prebuilt.and_then(from_prebuilt) {
-            Some((automaton, meanings)) => (LiteralSource::Prebuilt(automaton), meanings),
+        let (source, meanings) = match prebuilt {
+            Some(built) => (LiteralSource::Prebuilt(built.automaton), built.meanings),
             None => {
-                let table = literal_table(&rules, parsed.iter().map(|(_, anchors)| anchors));
+                let table =
+                    literal_table(&rules, parsed.iter().flat_map(|(_, anchors, _)| anchors));
                 let (values, meanings) = table.values().map_err(literal_error)?;
                 let values = table.strings.into_iter().zip(values).collect();
                 (LiteralSource::Gathered(values), meanings)
@@ -1278,7 +1286,7 @@ impl RuleSet {
                 sources
                     .into_par_iter()
                     .zip(&parsed)
-                    .map(|((rule, pattern, line, source), (hir, _))| {
+                    .map(|((rule, pattern, line, source), (hir, _, _))| {
                         Pattern::build(rule, source, hir)
                             .map_err(|e| bad_regex(rule, pattern, line, e))
                     })
@@ -2504,7 +2512,7 @@ fn links_an_object(between: &str) -> bool {
 const MAX_ANCHORED_SEARCHES: usize = 8;
 
 /// The ends of a pattern's matches that have anchors.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Ends {
     start: bool,
     end: bool,
@@ -2651,6 +2659,9 @@ mod tests {
         );
         let at_run_time = built_at_run_time();
         assert_eq!(builtin.meanings, at_run_time.meanings);
+        // The ends with anchors were read from the embedded bytes, not found at load.
+        assert_eq!(builtin.anchored_ends, at_run_time.anchored_ends);
+        assert_eq!(builtin.searched_whole, at_run_time.searched_whole);
         for text in sentences(&builtin) {
             assert_eq!(
                 builtin.tag(&text, &Context::default()).matches,
@@ -2675,6 +2686,16 @@ mod tests {
         let mut trailing = good.to_vec();
         trailing.push(0);
         assert!(from_prebuilt(&trailing).is_none());
+        // A pattern's flags say which of its two ends have anchors: nothing else.
+        let meanings = u32::from_le_bytes(good[..4].try_into().unwrap()) as usize;
+        let first_flag = 4 + 4 * meanings + 4;
+        let mut bad_flag = good.to_vec();
+        bad_flag[first_flag] = 4;
+        assert!(from_prebuilt(&bad_flag).is_none());
+        assert_eq!(
+            from_prebuilt(good).unwrap().anchored.len(),
+            RuleSet::builtin().unwrap().patterns.len()
+        );
     }
 
     #[test]

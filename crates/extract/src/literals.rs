@@ -379,9 +379,10 @@ pub(crate) fn prose_profile(rules: &[Rule]) -> Vec<String> {
         .collect()
 }
 
-/// The literal automaton of `rules` laid out for prose, and the packed meanings of the
-/// literals that have several, built as [`crate::RuleSet`] builds them, as bytes: the
-/// build script makes these for the built-in rules (see [`from_prebuilt`]).
+/// The literal automaton of `rules` laid out for prose, the packed meanings of the literals
+/// that have several, and which ends of each pattern have anchors, built as
+/// [`crate::RuleSet`] builds them, as bytes: the build script makes these for the built-in
+/// rules (see [`from_prebuilt`]), so loading them finds no anchors.
 // Called by the build script and the test that checks its output.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn prebuilt(rules: &[Rule]) -> Result<Vec<u8>, String> {
@@ -397,22 +398,49 @@ pub(crate) fn prebuilt(rules: &[Rule]) -> Result<Vec<u8>, String> {
     let count = u32::try_from(meanings.len()).map_err(|_| "too many meanings".to_string())?;
     let mut bytes = count.to_le_bytes().to_vec();
     bytes.extend(meanings.iter().flat_map(|m| m.to_le_bytes()));
+    let patterns = u32::try_from(anchors.len()).map_err(|_| "too many patterns".to_string())?;
+    bytes.extend(patterns.to_le_bytes());
+    bytes.extend(
+        anchors
+            .iter()
+            .map(|(start, end)| u8::from(start.is_some()) | u8::from(end.is_some()) << 1),
+    );
     bytes.extend(automaton.serialize());
     Ok(bytes)
 }
 
-/// The automaton and meanings of [`prebuilt`] bytes, or `None` when they are not such
-/// bytes (daachorse checks its own part).
-pub(crate) fn from_prebuilt(bytes: &[u8]) -> Option<(DoubleArrayAhoCorasick<u32>, Vec<u32>)> {
+/// What [`prebuilt`] bytes hold.
+pub(crate) struct Prebuilt {
+    pub(crate) automaton: DoubleArrayAhoCorasick<u32>,
+    pub(crate) meanings: Vec<u32>,
+    /// For each pattern, in order: whether its matches start, and whether they end, with
+    /// one of its anchors.
+    pub(crate) anchored: Vec<(bool, bool)>,
+}
+
+/// What [`prebuilt`] bytes hold, or `None` when they are not such bytes (daachorse checks
+/// its own part).
+pub(crate) fn from_prebuilt(bytes: &[u8]) -> Option<Prebuilt> {
     let (count, rest) = bytes.split_first_chunk::<4>()?;
     let count = usize::try_from(u32::from_le_bytes(*count)).ok()?;
-    let (meanings, automaton) = rest.split_at_checked(count.checked_mul(4)?)?;
+    let (meanings, rest) = rest.split_at_checked(count.checked_mul(4)?)?;
     let meanings = meanings
         .chunks_exact(4)
         .map(|m| u32::from_le_bytes(m.try_into().expect("chunks of four")))
         .collect();
+    let (patterns, rest) = rest.split_first_chunk::<4>()?;
+    let patterns = usize::try_from(u32::from_le_bytes(*patterns)).ok()?;
+    let (flags, automaton) = rest.split_at_checked(patterns)?;
+    let anchored = flags
+        .iter()
+        .map(|&flag| (flag < 4).then_some((flag & 1 != 0, flag & 2 != 0)))
+        .collect::<Option<Vec<_>>>()?;
     let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(automaton).ok()?;
-    rest.is_empty().then_some((automaton, meanings))
+    rest.is_empty().then_some(Prebuilt {
+        automaton,
+        meanings,
+        anchored,
+    })
 }
 
 #[cfg(test)]

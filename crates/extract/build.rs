@@ -1,6 +1,7 @@
 //! Embeds every rule file under `rules/` into the binary, so a new rule is just a file, and
-//! builds their literal automaton now rather than at every start: the rules are fixed at
-//! build time, and the automaton is most of the work of loading them. It is built by the
+//! builds their literal automaton (with which ends of each pattern have anchors in it) now
+//! rather than at every start: the rules are fixed at build time, and the automaton is most
+//! of the work of loading them. It is built by the
 //! library's own code (the modules included below), laid out for prose like the rules'
 //! examples. Rule files this script cannot load are loaded at run time instead, where
 //! their errors are reported with file and line.

@@ -740,15 +740,17 @@ impl Shortened {
     /// The length of a bracketed acronym at the start of `text` ("(ASC)", "(DoLS)",
     /// "(ICB)"): two to eight letters, digits or '&', at least two of them capitals.
     fn bracketed_acronym(text: &str) -> Option<usize> {
-        let inside = text.strip_prefix('(')?;
-        let end = inside.find(')')?;
+        let inside = text.strip_prefix('(')?.as_bytes();
+        // (Only the first nine bytes are looked at: a sentence of many opening brackets
+        // and no closing one stays linear.)
+        let end = memchr::memchr(b')', &inside[..inside.len().min(9)])?;
         let acronym = &inside[..end];
-        let capitals = acronym.bytes().filter(u8::is_ascii_uppercase).count();
+        let capitals = acronym.iter().filter(|b| b.is_ascii_uppercase()).count();
         ((2..=8).contains(&acronym.len())
             && capitals >= 2
             && acronym
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'&'))
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'&'))
         .then_some(end + 2)
     }
 
@@ -3947,6 +3949,10 @@ must_not_match = ["Nothing here."]
             let tags = rules.tag(text, &Context::default());
             assert_eq!(matched_words(&tags, text), words, "{text}");
         }
+        // Brackets that never close are looked at a few bytes on, not to the end of the
+        // sentence (a search to the end from each would be quadratic in its length).
+        let unclosed = format!("adult social care {}staff", " (AS".repeat(50_000));
+        assert!(rules.tag(&unclosed, &Context::default()).matches.is_empty());
     }
 
     /// `findings analyse` panicked on "Also, it highlighted further development of care

@@ -690,13 +690,12 @@ impl Shortened {
         // An acronym in brackets after the name it stands for ("adult social care (ASC)
         // staff", "the local authority (LA) and partners"): read as if absent, so the words
         // round it still make their phrase.
-        for at in memchr::memchr_iter(b'(', original.as_bytes()) {
-            if let Some(len) = Self::bracketed_acronym(&original[at..]) {
-                if at > 0 && original.as_bytes()[at - 1] == b' ' {
-                    cuts.push((at - 1, len + 1));
-                }
-            }
-        }
+        let written = original.as_bytes();
+        cuts.extend(
+            memchr::memchr_iter(b'(', written)
+                .filter(|&at| at > 0 && written[at - 1] == b' ')
+                .filter_map(|at| Some((at - 1, Self::bracketed_acronym(&written[at..])? + 1))),
+        );
         if cuts.is_empty() {
             return None;
         }
@@ -739,8 +738,8 @@ impl Shortened {
 
     /// The length of a bracketed acronym at the start of `text` ("(ASC)", "(DoLS)",
     /// "(ICB)"): two to eight letters, digits or '&', at least two of them capitals.
-    fn bracketed_acronym(text: &str) -> Option<usize> {
-        let inside = text.strip_prefix('(')?.as_bytes();
+    fn bracketed_acronym(text: &[u8]) -> Option<usize> {
+        let inside = text.strip_prefix(b"(")?;
         // (Only the first nine bytes are looked at: a sentence of many opening brackets
         // and no closing one stays linear.)
         let end = memchr::memchr(b')', &inside[..inside.len().min(9)])?;

@@ -277,10 +277,19 @@ fn decode_entities(text: &str) -> String {
 
 /// The text of the page's `<title>` element, if it has one in its first 64 KiB.
 pub(crate) fn title(source: &str) -> Option<String> {
-    static TITLE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?is)<title\b[^>]*>([^<]{1,500})</title>").unwrap());
+    // The opening tag is found by a small regex and the text read up to the next tag: a
+    // capture of up to 500 characters in the regex made a large automaton, costlier to
+    // build and run than the page's own tokenizing.
+    static OPEN_TITLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)<title\b[^>]*>").unwrap());
     let head = &source[..source.floor_char_boundary(64 << 10)];
-    let raw = TITLE.captures(head)?.get(1)?.as_str();
+    let raw = OPEN_TITLE.find_iter(head).find_map(|open| {
+        let rest = &head[open.end()..];
+        let text = &rest[..rest.find('<')?];
+        let close = rest[text.len()..].as_bytes().get(..8)?;
+        (close.eq_ignore_ascii_case(b"</title>") && (1..=500).contains(&text.chars().count()))
+            .then_some(text)
+    })?;
     let title = decode_entities(raw)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -947,6 +956,38 @@ mod tests {
         }
     }
     use super::*;
+
+    #[test]
+    fn the_title_is_read_as_the_one_regex_with_a_capture_read_it() {
+        let spec = Regex::new(r"(?is)<title\b[^>]*>([^<]{1,500})</title>").unwrap();
+        let long = format!("<title>{}</title>", "é".repeat(501));
+        let longest = format!("<title>{}</title>", "é".repeat(500));
+        for html in [
+            "<html><head><title>Care Quality Commission</title>",
+            "<TITLE lang=\"en\">\n  Spaced \n out </Title >",
+            "<title></title><title>Second &amp; last</title>",
+            "<titles>no</titles><title>yes</title>",
+            "<title>unclosed",
+            "<title>nested <b>tag</b></title><title>next</title>",
+            "<title>cut</titl",
+            "<title\n data-x='a'>multi\nline</TITLE>",
+            "<title>   </title>",
+            &long,
+            &longest,
+            "no title at all",
+        ] {
+            let expected = spec
+                .captures(html)
+                .map(|c| {
+                    decode_entities(&c[1])
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .filter(|t| !t.is_empty());
+            assert_eq!(title(html), expected, "in {html:?}");
+        }
+    }
 
     fn lines(html: &str) -> Vec<String> {
         raw_blocks(html)

@@ -1621,7 +1621,7 @@ impl RuleSet {
         {
             return hit;
         }
-        let hit = r.unless.iter().any(|u| u.is_match(&text[from..to]));
+        let hit = r.unless.is_match(&text[from..to]);
         cache.push((rule, from, to, hit));
         hit
     }
@@ -2868,6 +2868,35 @@ must_match = ["waiting list"]
             found.sort_unstable();
             assert_eq!(found, every_pattern_searched(&rules, &text), "in {text:?}");
         }
+    }
+
+    #[test]
+    fn a_rules_exceptions_compiled_together_hold_where_one_of_them_holds() {
+        let rules = RuleSet::builtin().unwrap();
+        let texts: Vec<String> = sentences(&rules);
+        let mut held_somewhere = 0;
+        for rule in rules.rules.iter().filter(|r| !r.unless.is_empty()) {
+            let each: Vec<regex::bytes::Regex> = rule
+                .unless
+                .sources
+                .iter()
+                .map(|s| regex::bytes::Regex::new(s).unwrap())
+                .collect();
+            for text in &texts {
+                let held = rule.unless.is_match(text);
+                assert_eq!(
+                    held,
+                    each.iter().any(|r| r.is_match(text.as_bytes())),
+                    "{} in {text:?}",
+                    rule.id
+                );
+                held_somewhere += usize::from(held);
+            }
+        }
+        assert!(
+            held_somewhere >= 50,
+            "exceptions held {held_somewhere} times"
+        );
     }
 
     #[test]

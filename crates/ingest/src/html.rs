@@ -286,7 +286,7 @@ pub(crate) fn title(source: &str) -> Option<String> {
     let raw = OPEN_TITLE.find_iter(head).find_map(|open| {
         let rest = &head[open.end()..];
         let text = &rest[..rest.find('<')?];
-        let close = rest[text.len()..].as_bytes().get(..8)?;
+        let close = rest.as_bytes()[text.len()..].get(..8)?;
         (close.eq_ignore_ascii_case(b"</title>") && (1..=500).contains(&text.chars().count()))
             .then_some(text)
     })?;

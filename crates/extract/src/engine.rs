@@ -2135,7 +2135,9 @@ impl RuleSet {
             if m.aim || !matches!(signal, Signal::Strength | Signal::Shortfall) {
                 continue;
             }
-            // Matches are in order of start; an object is a few words after its taker.
+            // Matches are in order of start; an object is a few words after its taker, in
+            // its clause ("resolved most enquiries at first contact, with some people
+            // finding it hard to get through": what some people found is a finding of its own).
             let object = matches[..i]
                 .iter()
                 .rev()
@@ -2147,6 +2149,7 @@ impl RuleSet {
                         && taker.signal != signal
                         && matches!(taker.signal, Signal::Strength | Signal::Shortfall)
                         && o.end <= m.start
+                        && clause_of(o.start) == clause_of(m.start)
                         && links_an_object(&text[o.end..m.start])
                 });
             // A cue of the same kind a few words after an object is still in it ("the

@@ -404,7 +404,7 @@ pub(crate) fn size_checked_nfa(
 #[derive(Debug, Clone, Default)]
 pub struct Unless {
     pub(crate) sources: Vec<String>,
-    regex: OnceLock<regex::bytes::Regex>,
+    regex: OnceLock<regex_automata::meta::Regex>,
 }
 
 /// How loading treats the `unless` exceptions of rule files.
@@ -442,12 +442,25 @@ impl Unless {
         }
         self.regex
             .get_or_init(|| {
-                // Each in a group of its own: flags set inside one do not reach the next.
-                let any: Vec<String> = self.sources.iter().map(|s| format!("(?:{s})")).collect();
-                regex::bytes::RegexBuilder::new(&any.join("|"))
-                    .size_limit(PATTERN_SIZE_LIMIT * 8 * self.sources.len())
-                    .dfa_size_limit(4 << 20)
-                    .build()
+                // One alternation of their syntax trees, without capture groups (two
+                // exceptions may name a group alike; flags stay inside each tree). A regex
+                // set did the same in a third more instructions.
+                use regex_automata::{meta, nfa::thompson::WhichCaptures};
+                let trees: Vec<regex_syntax::hir::Hir> = self
+                    .sources
+                    .iter()
+                    .map(|source| {
+                        parse_source(source).expect("an exception that passed Unless::push parses")
+                    })
+                    .collect();
+                meta::Builder::new()
+                    .configure(
+                        meta::Config::new()
+                            .which_captures(WhichCaptures::None)
+                            .nfa_size_limit(Some(PATTERN_SIZE_LIMIT * 8 * self.sources.len()))
+                            .hybrid_cache_capacity(4 << 20),
+                    )
+                    .build_from_hir(&regex_syntax::hir::Hir::alternation(trees))
                     .expect("exceptions that passed Unless::push compile together")
             })
             .is_match(text.as_bytes())
@@ -1003,6 +1016,24 @@ must_match = ["It was effective."]
             crate::RuleSet::from_sources([("t.toml".to_string(), source.as_str())]).unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("t.toml", 7), "{e}");
         assert!(e.message.contains("bad regex"), "{e}");
+    }
+
+    #[test]
+    fn exceptions_naming_the_same_group_or_setting_flags_are_searched_together() {
+        // Regression: the exceptions were once joined into one alternation, where two groups
+        // of one name do not compile (a panic at the first sentence that needed them).
+        let source = GOOD.replace(
+            "phrases = [\"effective\"]",
+            "phrases = [\"effective\"]\nunless = [\n    '(?P<n>not) effective',\n    '(?P<n>hardly) effective',\n    '(?x) barely \\s effective',\n    'x y',\n]",
+        );
+        let rule = parse_rule("t.toml", &source).unwrap();
+        assert!(rule.unless.is_match("it was hardly effective"));
+        assert!(rule.unless.is_match("it was barely effective"));
+        assert!(
+            rule.unless.is_match("x y"),
+            "the flag of the third does not reach the fourth"
+        );
+        assert!(!rule.unless.is_match("it was effective"));
     }
 
     #[test]

@@ -1435,11 +1435,16 @@ impl RuleSet {
                 found,
             );
         }
+        // One whose matches all start at the sentence's start is tried only there (the
+        // lazy DFA's anchored search, not the whole regex's search of the sentence).
         for &pattern in &self.searched_whole {
             if ruled_out_by_end(pattern) {
                 continue;
             }
-            self.patterns[pattern].push_matches(text, None, &mut caches[pattern], found);
+            let only_at_start = self.anchored_ends[pattern]
+                .at_sentence_start
+                .then_some(&[0][..]);
+            self.patterns[pattern].push_matches(text, only_at_start, &mut caches[pattern], found);
         }
         found.sort_unstable();
         found.dedup();

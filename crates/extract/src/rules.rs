@@ -444,7 +444,7 @@ impl Unless {
             .get_or_init(|| {
                 // One alternation of their syntax trees, without capture groups (two
                 // exceptions may name a group alike; flags stay inside each tree). A regex
-                // set did the same in a third more instructions.
+                // set about doubled the instructions of these searches.
                 use regex_automata::{meta, nfa::thompson::WhichCaptures};
                 let trees: Vec<regex_syntax::hir::Hir> = self
                     .sources

@@ -383,6 +383,83 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
         .map(|close| opener_end + close.start())
 }
 
+/// Whether a contrast led by "and" (`start..end` in `text`, `cuts` the clause cuts found
+/// so far) opens a clause of its own: only after a verb of the words before it, for
+/// without one "and" joins the parts of one subject ("few people and carers felt
+/// listened to"); and, with no comma before it, only when those words hold no negation,
+/// which may be the clause's verb that "and" joins two subjects under ("did not feel that
+/// information and advice were easy to find"); nor after a goal or the items of a list.
+/// Other contrasts always do, and so does "and" before "others" or "some".
+fn and_opens_a_clause(
+    text: &str,
+    cuts: &[usize],
+    start: usize,
+    end: usize,
+    goal_before: impl Fn(usize) -> bool,
+) -> bool {
+    let contrast = &text[start..end];
+    let after_comma =
+        contrast.starts_with([',', ';']) || text[..start].trim_end().ends_with([',', ';']);
+    let Some(after_and) = contrast
+        .trim_start_matches([',', ';', ' '])
+        .strip_prefix("and ")
+    else {
+        return true;
+    };
+    // "and others", "and some" set a group against the one before ("with some finding it
+    // easy and others struggling").
+    if after_and.starts_with("others") || after_and.starts_with("some ") {
+        return true;
+    }
+    // "and that ..." goes on with what was said, "and more were being developed" with
+    // the same things.
+    let first = after_and.split(' ').next().unwrap_or("");
+    if matches!(
+        first,
+        "that"
+            | "which"
+            | "who"
+            | "whom"
+            | "whose"
+            | "when"
+            | "where"
+            | "whether"
+            | "if"
+            | "how"
+            | "more"
+    ) {
+        return false;
+    }
+    let from = cuts
+        .iter()
+        .copied()
+        .filter(|&cut| cut <= start)
+        .max()
+        .unwrap_or(0);
+    let mut words = text[from..start]
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|word| !word.is_empty());
+    let (mut verb, mut negation) = (false, false);
+    for word in words.by_ref() {
+        verb |= is_verb_word(word);
+        negation |= matches!(
+            word,
+            "not" | "no" | "never" | "few" | "none" | "neither" | "nor"
+        ) || word.ends_with("n't")
+            || word.ends_with("n’t");
+    }
+    // After a goal, "and" may go on with the aim ("to ensure records were complete, and
+    // this recording was reviewed"); after items of a list, it brings the last one
+    // ("risk, safeguarding, and other circumstances were discussed").
+    let is_item = |item: &str| {
+        let count = item.split_whitespace().count();
+        (1..=3).contains(&count) && !item.split_whitespace().any(is_verb_word)
+    };
+    let mut items = text[from..start].rsplit(',');
+    let listed = items.next().is_some_and(is_item) && items.next().is_some_and(is_item);
+    verb && (after_comma || !negation) && !listed && !goal_before(from)
+}
+
 /// The words that open a comment on what stands before their comma ("the service, which
 /// opened in 2023, ...").
 const COMMENT_OPENERS: [&str; 3] = ["which ", "who ", "whose "];
@@ -1524,6 +1601,16 @@ impl RuleSet {
         for &(start, end, rule) in raw.iter() {
             let signal = self.rules[rule].signal;
             if !matches!(signal, Signal::Contrast | Signal::Concession) {
+                continue;
+            }
+            let goal_before = |from: usize| {
+                raw.iter().any(|&(goal_start, goal_end, goal)| {
+                    self.rules[goal].signal == Signal::Goal
+                        && from <= goal_start
+                        && goal_end <= start
+                })
+            };
+            if !and_opens_a_clause(text, cuts, start, end, goal_before) {
                 continue;
             }
             if start > 2 {
@@ -3567,6 +3654,44 @@ must_not_match = ["Nothing here."]
         )]);
         let there = text.find(" there").unwrap() + 1;
         assert_eq!(clauses_of(&rules, text), [(0, there), (there, text.len())]);
+    }
+
+    #[test]
+    fn regression_and_between_the_parts_of_one_subject_opens_no_clause() {
+        // "Few people and carers felt listened to" was cut at "and carers felt" (and read
+        // as mixed): with no verb before it, "and" joins two parts of one subject.
+        let rules = rule_set(&[
+            phrases_rule(
+                "C1",
+                "contrast",
+                "",
+                r#""and carers", "and this", "and other", "and others", "and some""#,
+                "and carers",
+            ),
+            phrases_rule("G1", "goal", "", r#""to ensure""#, "to ensure"),
+        ]);
+        let cut_at = |text: &str, at: &str| {
+            let cut = text.find(at).unwrap();
+            vec![(0, cut), (cut, text.len())]
+        };
+        for text in [
+            "Few people and carers felt listened to.",
+            // A negation before it may be the verb "and" joins two subjects under.
+            "People did not feel staff and carers were listened to.",
+            // Nor after a goal, which it may go on with, or after the items of a list.
+            "Work was needed to ensure records were complete, and this recording was reviewed.",
+            "Risk management, mental capacity, safeguarding, and other issues were discussed.",
+        ] {
+            assert_eq!(clauses_of(&rules, text), [(0, text.len())], "{text}");
+        }
+        let text = "Staff knew people well and carers felt listened to.";
+        assert_eq!(clauses_of(&rules, text), cut_at(text, "and carers"));
+        // After a comma, a negation before it belongs to the clause it ends.
+        let text = "Reviews were not timely, and this was a risk.";
+        assert_eq!(clauses_of(&rules, text), cut_at(text, "and this"));
+        // "and others", "and some" set one group against another, verb or none.
+        let text = "With some finding it easy and others struggling.";
+        assert_eq!(clauses_of(&rules, text), cut_at(text, "and others"));
     }
 
     #[test]

@@ -436,28 +436,46 @@ fn and_opens_a_clause(
         .filter(|&cut| cut <= start)
         .max()
         .unwrap_or(0);
-    let mut words = text[from..start]
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .filter(|word| !word.is_empty());
-    let (mut verb, mut negation) = (false, false);
-    for word in words.by_ref() {
-        verb |= is_verb_word(word);
-        negation |= matches!(
-            word,
-            "not" | "no" | "never" | "few" | "none" | "neither" | "nor"
-        ) || word.ends_with("n't")
-            || word.ends_with("n’t");
-    }
-    // After a goal, "and" may go on with the aim ("to ensure records were complete, and
-    // this recording was reviewed"); after items of a list, it brings the last one
-    // ("risk, safeguarding, and other circumstances were discussed").
+    let before = &text[from..start];
+    // After items of a list, "and" brings the last one ("risk, safeguarding, and other
+    // circumstances were discussed").
     let is_item = |item: &str| {
-        let count = item.split_whitespace().count();
-        (1..=3).contains(&count) && !item.split_whitespace().any(is_verb_word)
+        let count = item.split_ascii_whitespace().take(4).count();
+        (1..=3).contains(&count) && !item.split_ascii_whitespace().any(is_verb_word)
     };
-    let mut items = text[from..start].rsplit(',');
-    let listed = items.next().is_some_and(is_item) && items.next().is_some_and(is_item);
-    verb && (after_comma || !negation) && !listed && !goal_before(from)
+    let mut items = before.rsplit(',');
+    if items.next().is_some_and(is_item) && items.next().is_some_and(is_item) {
+        return false;
+    }
+    let mut words = before
+        .as_bytes()
+        .split(|byte| !byte.is_ascii_alphanumeric())
+        .filter_map(|word| std::str::from_utf8(word).ok())
+        .filter(|word| !word.is_empty());
+    let verb = if after_comma {
+        words.any(is_verb_word)
+    } else {
+        let negated = |word: &str| {
+            matches!(
+                word,
+                "not" | "no" | "never" | "few" | "none" | "neither" | "nor"
+            )
+        };
+        if before.contains("n't") || before.contains("n’t") {
+            return false;
+        }
+        let mut verb = false;
+        for word in words {
+            if negated(word) {
+                return false;
+            }
+            verb |= is_verb_word(word);
+        }
+        verb
+    };
+    // After a goal, "and" may go on with the aim ("to ensure records were complete, and
+    // this recording was reviewed").
+    verb && !goal_before(from)
 }
 
 /// The words that open a comment on what stands before their comma ("the service, which

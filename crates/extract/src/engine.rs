@@ -1144,7 +1144,9 @@ fn question_still_open(text: &str) -> bool {
 /// opens between a negation and a cue: the negation does not reach into it ("people no
 /// longer required support, which was better than the national average"; "applications
 /// were not prioritised, and some had waited over a year"; "leaders were not visible and
-/// they did not feel part of it"; "not given information, so they did not know").
+/// they did not feel part of it"; "not given information, so they did not know"), or a
+/// clause after a comma with a pronoun for its subject ("nobody called back, we had to
+/// chase").
 fn comment_between(between: &str) -> bool {
     between.contains(", which")
         || between.contains(", who")
@@ -1155,6 +1157,14 @@ fn comment_between(between: &str) -> bool {
         || between
             .match_indices(" and")
             .any(|(i, and)| CLAUSE_SUBJECT.is_match(&between[i + and.len()..]))
+        // A clause of its own after a comma, with a pronoun for its subject ("nobody
+        // called us back, we had to chase for weeks").
+        || between.match_indices(", ").any(|(i, comma)| {
+            let next = &between[i + comma.len()..];
+            ["we ", "i ", "they ", "he ", "she "]
+                .iter()
+                .any(|pronoun| next.starts_with(pronoun))
+        })
 }
 
 /// Whether a negation that belongs to a noun ("lack of capacity", "no plan") ends before a
@@ -3570,6 +3580,29 @@ must_not_match = ["Nothing here."]
             &Context::default(),
         );
         assert_eq!(tags.polarity, Polarity::Shortfall);
+    }
+
+    #[test]
+    fn regression_a_negated_subject_does_not_reach_past_a_comma_into_a_pronouns_clause() {
+        // "Nobody called us back, we had to chase for weeks" was a strength: "nobody"
+        // turned round "had to chase", the cue of the next clause.
+        let rules = rule_set(&[
+            phrases_rule("N1", "negation", "reach = 10\n", r#""nobody""#, "nobody"),
+            phrases_rule("F1", "shortfall", "", r#""had to chase""#, "had to chase"),
+        ]);
+        for text in [
+            "Nobody called us back, we had to chase for weeks.",
+            "Nobody called us back, they had to chase for weeks.",
+        ] {
+            assert_eq!(
+                rules.tag(text, &Context::default()).polarity,
+                Polarity::Shortfall,
+                "{text}"
+            );
+        }
+        // Within its own clause it still turns the cue of its verb round.
+        let tags = rules.tag("Nobody we spoke with had to chase.", &Context::default());
+        assert_eq!(tags.polarity, Polarity::Strength);
     }
 
     #[test]

@@ -1823,9 +1823,24 @@ impl RuleSet {
         let themes = self.themes(&mut matches, context_at_start, previous, implied, sentence);
         let evidence = matches
             .iter()
-            .filter_map(|m| self.rules[m.rule].evidence.map(|e| (m.start, e)))
-            .min_by_key(|(start, _)| *start)
-            .map_or(EvidenceSource::None, |(_, e)| e);
+            .filter(|m| self.rules[m.rule].evidence.is_some())
+            .min_by_key(|m| m.start)
+            .map_or(EvidenceSource::None, |m| {
+                let rule = &self.rules[m.rule];
+                let named_before = previous.map(|p| p.evidence).filter(|e| {
+                    matches!(
+                        e,
+                        EvidenceSource::People
+                            | EvidenceSource::Staff
+                            | EvidenceSource::Leaders
+                            | EvidenceSource::Partners
+                    )
+                });
+                match named_before {
+                    Some(before) if rule.evidence_from_previous => before,
+                    _ => rule.evidence.unwrap_or(EvidenceSource::None),
+                }
+            });
         let mut rules: Vec<usize> = matches.iter().map(|m| m.rule).collect();
         rules.sort_unstable();
         rules.dedup();

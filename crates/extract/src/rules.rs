@@ -117,6 +117,8 @@ struct RuleFile {
     #[serde(default)]
     keeps_themes: Option<Spanned<bool>>,
     #[serde(default)]
+    evidence_from_previous: Option<Spanned<bool>>,
+    #[serde(default)]
     better: Option<Spanned<Better>>,
     #[serde(default)]
     margin: Option<Spanned<f32>>,
@@ -176,6 +178,10 @@ pub struct Rule {
     /// Mask rules: whether the theme words inside the mask still count ("people waiting
     /// for an assessment" hides the wait as a finding, not as what the sentence is about).
     pub keeps_themes: bool,
+    /// Evidence rules: whether the evidence is that of the sentence before when that one
+    /// names a group (people, staff, leaders or partners), as a pronoun's is ("They told
+    /// us ..." after "Staff described ..."); `evidence` when it names none.
+    pub evidence_from_previous: bool,
     /// Figure rules: the side of the comparator that is better, and how far (in the
     /// figures' own units) a figure must be from its comparator to count as a cue.
     pub better: Better,
@@ -696,6 +702,14 @@ pub(crate) fn parse_rule_with(
             ));
         }
     }
+    if let Some(key) = &raw.evidence_from_previous {
+        if raw.signal != Signal::Evidence {
+            return Err(err(
+                key.span(),
+                "`evidence_from_previous` is only for signal = \"evidence\"".into(),
+            ));
+        }
+    }
     if let Some(key) = &raw.reach {
         if raw.signal != Signal::Negation {
             return Err(err(
@@ -764,6 +778,7 @@ pub(crate) fn parse_rule_with(
         negatable: raw.negatable,
         takes_object: raw.takes_object.is_some_and(|t| *t.get_ref()),
         keeps_themes: raw.keeps_themes.is_some_and(|k| *k.get_ref()),
+        evidence_from_previous: raw.evidence_from_previous.is_some_and(|e| *e.get_ref()),
         reach: raw
             .reach
             .map_or(DEFAULT_NEGATION_REACH, Spanned::into_inner),
@@ -1189,6 +1204,26 @@ must_match = ["It was effective."]
             "signal = \"mask\"\nkeeps_themes = true",
         );
         assert!(parse_rule("t.toml", &source).unwrap().keeps_themes);
+    }
+
+    #[test]
+    fn evidence_from_previous_belongs_to_evidence_rules() {
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"strength\"\nevidence_from_previous = true",
+        );
+        let e = parse_rule("t.toml", &source).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("only for signal = \"evidence\""), "{e}");
+        let source = GOOD.replace(
+            "signal = \"strength\"",
+            "signal = \"evidence\"\nevidence = \"leaders\"\nevidence_from_previous = true",
+        );
+        assert!(
+            parse_rule("t.toml", &source)
+                .unwrap()
+                .evidence_from_previous
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (`judgements.tsv`): the polarity, themes or evidence source each must get. Every row is
 //! checked and every failure reported together, so a rule change shows all it breaks.
 
-use extract::{Context, Polarity, RuleSet, Tags};
+use extract::{Context, EvidenceSource, Polarity, RuleSet, Tags};
 
 const TABLE: &str = include_str!("judgements.tsv");
 
@@ -21,13 +21,25 @@ fn every_sentence_in_the_table_is_judged_as_it_says() {
                 number + 1
             );
         };
-        // "polarity-after-shortfall": the polarity when the sentence before was a shortfall.
-        let previous = what.strip_prefix("polarity-after-").map(|before| {
+        // "polarity-after-shortfall": the polarity when the sentence before was a shortfall;
+        // "evidence-after-staff": the evidence source when the sentence before was the staff's.
+        let previous_polarity = what.strip_prefix("polarity-after-").map(|before| {
             let polarity = Polarity::parse(before).unwrap_or_else(|| {
                 panic!("judgements.tsv:{}: unknown polarity {before:?}", number + 1)
             });
             Tags::with_polarity(polarity)
         });
+        let previous_evidence = what.strip_prefix("evidence-after-").map(|before| {
+            let mut tags = Tags::with_polarity(Polarity::Neutral);
+            tags.evidence = EvidenceSource::parse(before).unwrap_or_else(|| {
+                panic!(
+                    "judgements.tsv:{}: unknown evidence source {before:?}",
+                    number + 1
+                )
+            });
+            tags
+        });
+        let previous = previous_polarity.or(previous_evidence);
         let context = Context {
             previous: previous.as_ref(),
             ..Context::default()
@@ -35,7 +47,8 @@ fn every_sentence_in_the_table_is_judged_as_it_says() {
         let tags = rules.tag(sentence, &context);
         let holds = match what {
             "polarity" => tags.polarity.as_str() == expected,
-            _ if previous.is_some() => tags.polarity.as_str() == expected,
+            _ if what.starts_with("polarity-after-") => tags.polarity.as_str() == expected,
+            _ if what.starts_with("evidence-after-") => tags.evidence.as_str() == expected,
             "evidence" => tags.evidence.as_str() == expected,
             "themes" => expected
                 .split(',')

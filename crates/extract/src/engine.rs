@@ -2354,6 +2354,32 @@ impl RuleSet {
             }
         }
         conceded_main_clause(text, matches, &self.rules, clauses, strength, shortfall);
+        // A reversal in a clause with no cue of its own says the clause before it does not
+        // hold here ("People generally received timely assessments, but this was not the
+        // case for people waiting for occupational therapy"): the opposite of that clause.
+        for m in matches.iter() {
+            if self.rules[m.rule].signal != Signal::Reversal || m.aim {
+                continue;
+            }
+            let clause = clause_of(m.start);
+            if strength[clause] > 0.0 || shortfall[clause] > 0.0 {
+                continue;
+            }
+            // (A clause with no cue, "; " before "however", stands between them.)
+            let Some(before) = (0..clause)
+                .rev()
+                .find(|&before| strength[before] > 0.0 || shortfall[before] > 0.0)
+            else {
+                continue;
+            };
+            let (before_strength, before_shortfall) = (strength[before], shortfall[before]);
+            let weight = self.rules[m.rule].weight;
+            if before_strength > before_shortfall {
+                shortfall[clause] = weight;
+            } else if before_shortfall > before_strength {
+                strength[clause] = weight;
+            }
+        }
         Judgement {
             strength,
             shortfall,
@@ -3925,6 +3951,34 @@ must_not_match = ["Nothing here."]
         // With nothing before it, it is neutral.
         let tags = rules.tag("This was not the case.", &Context::default());
         assert_eq!(tags.polarity, Polarity::Neutral);
+    }
+
+    #[test]
+    fn a_reversal_in_a_clause_of_its_own_takes_the_opposite_of_the_clause_before() {
+        let rules = rule_set(&[
+            phrases_rule(
+                "R1",
+                "reversal",
+                "",
+                r#""this was not the case""#,
+                "However, this was not the case.",
+            ),
+            phrases_rule("S1", "strength", "", r#""worked well""#, "It worked well."),
+            phrases_rule("C1", "contrast", "", r#""but", "however""#, "but"),
+        ]);
+        for text in [
+            "The front door worked well, but this was not the case out of hours.",
+            "The front door worked well; however, this was not the case out of hours.",
+        ] {
+            let tags = rules.tag(text, &Context::default());
+            assert_eq!(tags.polarity, Polarity::Mixed, "{text}");
+        }
+        // With a cue of its own, its clause is judged by that cue.
+        let tags = rules.tag(
+            "The front door worked well, but this was not the case and it worked well.",
+            &Context::default(),
+        );
+        assert_eq!(tags.polarity, Polarity::Strength);
     }
 
     #[test]

@@ -1080,9 +1080,15 @@ fn aim_end_in_subject(
                     | "existing"
                     | "further"
                     | "recent"
+                    | "but"
+                    | "and"
+                    | "however"
+                    | "however,"
             )
         })
     };
+    // "plans to", or what progress was made in ("progress in reducing the backlog [had
+    // been slow]").
     let noun_of_intention = [
         "plans to",
         "plan to",
@@ -1090,7 +1096,8 @@ fn aim_end_in_subject(
         "ambition to",
         "ambitions to",
     ]
-    .contains(&goal);
+    .contains(&goal)
+        || goal.starts_with("progress ");
     if !(goal.starts_with("to ") || goal == "whether" || (noun_of_intention && opens_subject())) {
         return None;
     }
@@ -4060,10 +4067,16 @@ must_not_match = ["Nothing here."]
                 "G1",
                 "goal",
                 "",
-                r#""to support", "plans to", "to reduce""#,
+                r#""to support", "plans to", "to reduce", "progress in reducing""#,
                 "to support",
             ),
-            phrases_rule("F1", "shortfall", "", r#""limited", "poor""#, "limited"),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""limited", "poor", "slow""#,
+                "limited",
+            ),
         ]);
         let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
         // The verb after the goal judges the subject the goal sits in.
@@ -4074,6 +4087,19 @@ must_not_match = ["Nothing here."]
         assert_eq!(
             polarity("Work to reduce waits had been limited."),
             Polarity::Shortfall
+        );
+        // So does what progress was made in, after a contrast too.
+        assert_eq!(
+            polarity("Progress in reducing waits had been slow."),
+            Polarity::Shortfall
+        );
+        assert_eq!(
+            polarity("But plans to support carers were limited."),
+            Polarity::Shortfall
+        );
+        assert_eq!(
+            polarity("The council made progress in reducing waits which were limited."),
+            Polarity::Neutral
         );
         // "To support" that names the support is no goal.
         assert_eq!(polarity("Access to support was poor."), Polarity::Shortfall);

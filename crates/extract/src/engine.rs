@@ -2633,7 +2633,8 @@ const OBJECT_REACH_BYTES: usize = 160;
 
 /// Whether the text between a cue that takes an object and a later cue links the two:
 /// [`OBJECT_LINK_WORDS`], and words listed with the object ("risks" in "the risks and",
-/// "risks," in "the risks, gaps and"); ", and" opens a new clause.
+/// "risks," in "the risks, gaps and", "care market" in "its care market and"); ", and"
+/// opens a new clause.
 fn links_an_object(between: &str) -> bool {
     // "its care market, including the gaps": what comes before "including" or "such as"
     // is the object itself, a few words of any kind.
@@ -2676,7 +2677,14 @@ fn links_an_object(between: &str) -> bool {
             .enumerate()
             .all(|(i, word)| match word.strip_suffix(',') {
                 Some(_) => !and_or(i + 1),
-                None => OBJECT_LINK_WORDS.contains(word) || and_or(i + 1) || asked_subject(i),
+                // A noun of two words listed with the object ("its care market and its
+                // pressures") is listed as one of one word is.
+                None => {
+                    OBJECT_LINK_WORDS.contains(word)
+                        || and_or(i + 1)
+                        || (and_or(i + 2) && !is_verb_word(word) && !and_or(i))
+                        || asked_subject(i)
+                }
             })
 }
 
@@ -3855,6 +3863,7 @@ must_not_match = ["Nothing here."]
             "Leaders understood the gaps in provision.",
             "Leaders understood the risks, gaps and delays.",
             "Leaders understood the main risks and delays.",
+            "Leaders understood its care market and its gaps.",
             "Leaders understood tackling delays as their main task.",
             "Leaders understood what still delays assessments.",
             // A cue of the object's kind a few words on is still the object.

@@ -1156,67 +1156,62 @@ must_match = ["It was effective."]
         assert!(e.message.contains("`comparator`"), "{e}");
     }
 
+    /// `GOOD` with its signal line replaced by `lines` (a signal and the keys after it).
+    fn with_signal(lines: &str) -> String {
+        GOOD.replace("signal = \"strength\"", lines)
+    }
+
+    /// A rule given `lines` is refused on the line of the key (7), with a message naming
+    /// `what` the key is for.
+    fn assert_refused(lines: &str, what: &str) {
+        let e = parse_rule("t.toml", &with_signal(lines)).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains(what), "{e}");
+    }
+
     #[test]
     fn better_and_margin_belong_to_figure_rules() {
-        let source = GOOD.replace(
-            "signal = \"strength\"",
+        assert_refused(
             "signal = \"strength\"\nbetter = \"lower\"",
+            "only for signal = \"figure\"",
         );
-        let e = parse_rule("t.toml", &source).unwrap_err();
-        assert_eq!(e.line, 7, "{e}");
-        assert!(e.message.contains("only for signal = \"figure\""), "{e}");
     }
 
     #[test]
     fn reach_belongs_to_negations_and_is_a_few_words() {
-        let negation = |reach: &str| {
-            GOOD.replace(
-                "signal = \"strength\"",
-                &format!("signal = \"negation\"\nreach = {reach}"),
-            )
-        };
-        assert_eq!(parse_rule("t.toml", &negation("10")).unwrap().reach, 10);
+        let negation = |reach: &str| format!("signal = \"negation\"\nreach = {reach}");
+        let source = with_signal(&negation("10"));
+        assert_eq!(parse_rule("t.toml", &source).unwrap().reach, 10);
         assert_eq!(
             parse_rule("t.toml", GOOD).unwrap().reach,
             DEFAULT_NEGATION_REACH
         );
         for reach in ["0", "13"] {
-            let e = parse_rule("t.toml", &negation(reach)).unwrap_err();
-            assert_eq!(e.line, 7, "{e}");
-            assert!(e.message.contains("from 1 to 12"), "{e}");
+            assert_refused(&negation(reach), "from 1 to 12");
         }
-        let source = GOOD.replace("signal = \"strength\"", "signal = \"strength\"\nreach = 6");
-        let e = parse_rule("t.toml", &source).unwrap_err();
-        assert!(e.message.contains("only for signal = \"negation\""), "{e}");
+        assert_refused(
+            "signal = \"strength\"\nreach = 6",
+            "only for signal = \"negation\"",
+        );
     }
 
     #[test]
     fn keeps_themes_belongs_to_masks() {
-        let source = GOOD.replace(
-            "signal = \"strength\"",
+        assert_refused(
             "signal = \"strength\"\nkeeps_themes = true",
+            "only for signal = \"mask\"",
         );
-        let e = parse_rule("t.toml", &source).unwrap_err();
-        assert_eq!(e.line, 7, "{e}");
-        assert!(e.message.contains("only for signal = \"mask\""), "{e}");
-        let source = GOOD.replace(
-            "signal = \"strength\"",
-            "signal = \"mask\"\nkeeps_themes = true",
-        );
+        let source = with_signal("signal = \"mask\"\nkeeps_themes = true");
         assert!(parse_rule("t.toml", &source).unwrap().keeps_themes);
     }
 
     #[test]
     fn evidence_from_previous_belongs_to_evidence_rules() {
-        let source = GOOD.replace(
-            "signal = \"strength\"",
+        assert_refused(
             "signal = \"strength\"\nevidence_from_previous = true",
+            "only for signal = \"evidence\"",
         );
-        let e = parse_rule("t.toml", &source).unwrap_err();
-        assert_eq!(e.line, 7, "{e}");
-        assert!(e.message.contains("only for signal = \"evidence\""), "{e}");
-        let source = GOOD.replace(
-            "signal = \"strength\"",
+        let source = with_signal(
             "signal = \"evidence\"\nevidence = \"leaders\"\nevidence_from_previous = true",
         );
         assert!(
@@ -1228,17 +1223,8 @@ must_match = ["It was effective."]
 
     #[test]
     fn takes_object_belongs_to_cues() {
-        let source = GOOD.replace(
-            "signal = \"strength\"",
-            "signal = \"contrast\"\ntakes_object = true",
-        );
-        let e = parse_rule("t.toml", &source).unwrap_err();
-        assert_eq!(e.line, 7, "{e}");
-        assert!(e.message.contains("takes_object"), "{e}");
-        let source = GOOD.replace(
-            "signal = \"strength\"",
-            "signal = \"strength\"\ntakes_object = true",
-        );
+        assert_refused("signal = \"contrast\"\ntakes_object = true", "takes_object");
+        let source = with_signal("signal = \"strength\"\ntakes_object = true");
         assert!(parse_rule("t.toml", &source).unwrap().takes_object);
     }
 

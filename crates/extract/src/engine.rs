@@ -3700,6 +3700,13 @@ must_not_match = ["Nothing here."]
         scratch.clauses
     }
 
+    /// Each of `texts` is one clause.
+    fn assert_one_clause(rules: &RuleSet, texts: &[&str]) {
+        for text in texts {
+            assert_eq!(clauses_of(rules, text), [(0, text.len())], "{text}");
+        }
+    }
+
     #[test]
     fn regression_a_stop_inside_a_sentence_starts_a_clause_of_its_own() {
         let rules = rule_set(&[phrases_rule("S1", "strength", "", r#""worked""#, "worked")]);
@@ -3707,14 +3714,15 @@ must_not_match = ["Nothing here."]
         let not = text.find("Not").unwrap();
         assert_eq!(clauses_of(&rules, text), [(0, not), (not, text.len())]);
         // Abbreviations and stops before lowercase words cut nothing.
-        for text in [
-            "Services, e.g. The Hub, worked.",
-            "It ran at St. Helens and worked.",
-            "A figure of 4.5 worked.",
-            "It was called ‘Care.’ and worked.",
-        ] {
-            assert_eq!(clauses_of(&rules, text), [(0, text.len())], "{text}");
-        }
+        assert_one_clause(
+            &rules,
+            &[
+                "Services, e.g. The Hub, worked.",
+                "It ran at St. Helens and worked.",
+                "A figure of 4.5 worked.",
+                "It was called ‘Care.’ and worked.",
+            ],
+        );
     }
 
     #[test]
@@ -3781,16 +3789,17 @@ must_not_match = ["Nothing here."]
             let cut = text.find(at).unwrap();
             vec![(0, cut), (cut, text.len())]
         };
-        for text in [
-            "Few people and carers felt listened to.",
-            // A negation before it may be the verb "and" joins two subjects under.
-            "People did not feel staff and carers were listened to.",
-            // Nor after a goal, which it may go on with, or after the items of a list.
-            "Work was needed to ensure records were complete, and this recording was reviewed.",
-            "Risk management, mental capacity, safeguarding, and other issues were discussed.",
-        ] {
-            assert_eq!(clauses_of(&rules, text), [(0, text.len())], "{text}");
-        }
+        assert_one_clause(
+            &rules,
+            &[
+                "Few people and carers felt listened to.",
+                // A negation before it may be the verb "and" joins two subjects under.
+                "People did not feel staff and carers were listened to.",
+                // Nor after a goal, which it may go on with, or after the items of a list.
+                "Work was needed to ensure records were complete, and this recording was reviewed.",
+                "Risk management, mental capacity, safeguarding, and other issues were discussed.",
+            ],
+        );
         let text = "Staff knew people well and carers felt listened to.";
         assert_eq!(clauses_of(&rules, text), cut_at(text, "and carers"));
         // After a comma, a negation before it belongs to the clause it ends.
@@ -3933,9 +3942,9 @@ must_not_match = ["Nothing here."]
         }
     }
 
-    #[test]
-    fn a_reversal_takes_the_opposite_of_the_previous_polarity_and_its_themes() {
-        let rules = rule_set(&[
+    /// A reversal ("this was not the case"), a strength cue ("worked well") and `other`.
+    fn reversal_rules_and(other: String) -> Vec<String> {
+        vec![
             phrases_rule(
                 "R1",
                 "reversal",
@@ -3944,14 +3953,19 @@ must_not_match = ["Nothing here."]
                 "However, this was not the case.",
             ),
             phrases_rule("S1", "strength", "", r#""worked well""#, "It worked well."),
-            phrases_rule(
-                "T1",
-                "theme",
-                "theme = \"access_information\"\n",
-                r#""front door""#,
-                "The front door.",
-            ),
-        ]);
+            other,
+        ]
+    }
+
+    #[test]
+    fn a_reversal_takes_the_opposite_of_the_previous_polarity_and_its_themes() {
+        let rules = rule_set(&reversal_rules_and(phrases_rule(
+            "T1",
+            "theme",
+            "theme = \"access_information\"\n",
+            r#""front door""#,
+            "The front door.",
+        )));
         let before = rules.tag("The front door worked well.", &Context::default());
         assert_eq!(before.polarity, Polarity::Strength);
         let after = Context {
@@ -3971,17 +3985,13 @@ must_not_match = ["Nothing here."]
 
     #[test]
     fn a_reversal_in_a_clause_of_its_own_takes_the_opposite_of_the_clause_before() {
-        let rules = rule_set(&[
-            phrases_rule(
-                "R1",
-                "reversal",
-                "",
-                r#""this was not the case""#,
-                "However, this was not the case.",
-            ),
-            phrases_rule("S1", "strength", "", r#""worked well""#, "It worked well."),
-            phrases_rule("C1", "contrast", "", r#""but", "however""#, "but"),
-        ]);
+        let rules = rule_set(&reversal_rules_and(phrases_rule(
+            "C1",
+            "contrast",
+            "",
+            r#""but", "however""#,
+            "but",
+        )));
         for text in [
             "The front door worked well, but this was not the case out of hours.",
             "The front door worked well; however, this was not the case out of hours.",

@@ -251,6 +251,28 @@ fn explain_names_the_rules_behind_each_tag() {
 }
 
 #[test]
+fn explain_takes_the_evidence_source_of_the_sentence_before_as_context() {
+    let explain = |args: &[&str]| {
+        let output = findings().arg("explain").args(args).output().unwrap();
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let sentence = "They told us managers were visible.";
+    let after_staff = explain(&["--previous-evidence", "staff", "--", sentence]);
+    assert!(after_staff.contains("evidence:  staff"), "{after_staff}");
+    assert!(after_staff.contains("E106"), "{after_staff}");
+    // With no sentence before it, "they" is the local authority's leaders.
+    let alone = explain(&[sentence]);
+    assert!(alone.contains("evidence:  leaders"), "{alone}");
+    let output = findings()
+        .args(["explain", "--previous-evidence", "visitors", "--", sentence])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown evidence source"));
+}
+
+#[test]
 fn rules_check_passes_on_the_project_rules() {
     let output = findings()
         .args(["rules", "check", "rules"])

@@ -61,6 +61,10 @@ enum Command {
         /// Polarity of the sentence before, as context (strength, shortfall, mixed, neutral).
         #[arg(long)]
         previous: Option<String>,
+        /// Evidence source of the sentence before, as context for "They told us ..."
+        /// (people, staff, leaders, partners, data, none).
+        #[arg(long)]
+        previous_evidence: Option<String>,
         /// Quality statement page the sentence is on (needs, support, equity, care,
         /// partnerships, pathways, safeguarding, governance, learning).
         #[arg(long)]
@@ -148,6 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sentence,
             file,
             previous,
+            previous_evidence,
             page,
             rules,
         } => {
@@ -158,15 +163,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (None, None) => anyhow::bail!("give a sentence, or --file with sentences"),
                 (Some(_), Some(_)) => anyhow::bail!("give a sentence or --file, not both"),
             };
-            let previous = match previous {
-                Some(p) => Some(
-                    extract::Polarity::parse(&p)
-                        .with_context(|| format!("unknown polarity {p:?}"))?,
-                ),
-                None => None,
+            let polarity = match &previous {
+                Some(p) => extract::Polarity::parse(p)
+                    .with_context(|| format!("unknown polarity {p:?}"))?,
+                None => extract::Polarity::Neutral,
             };
+            let evidence = match &previous_evidence {
+                Some(e) => extract::EvidenceSource::parse(e)
+                    .with_context(|| format!("unknown evidence source {e:?}"))?,
+                None => extract::EvidenceSource::None,
+            };
+            let previous = (previous.is_some() || previous_evidence.is_some()).then(|| {
+                let mut tags = extract::Tags::with_polarity(polarity);
+                tags.evidence = evidence;
+                tags
+            });
             let rules = load_rules(rules.as_deref())?;
-            explain(&rules, text.trim(), previous, page.as_deref())?;
+            explain(&rules, text.trim(), previous.as_ref(), page.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules {
@@ -315,15 +328,11 @@ fn analyse(
 fn explain(
     rules: &RuleSet,
     text: &str,
-    previous: Option<extract::Polarity>,
+    previous: Option<&extract::Tags>,
     page: Option<&str>,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    let previous = previous.map(extract::Tags::with_polarity);
-    let context = extract::Context {
-        previous: previous.as_ref(),
-        page,
-    };
+    let context = extract::Context { previous, page };
     let tags = rules.tag(text, &context);
     writeln!(out, "sentence:  {text}")?;
     writeln!(out, "polarity:  {}", tags.polarity.as_str())?;

@@ -439,10 +439,7 @@ fn and_opens_a_clause(
     let before = &text[from..start];
     // After items of a list, "and" brings the last one ("risk, safeguarding, and other
     // circumstances were discussed").
-    let is_item = |item: &str| {
-        let count = item.split_ascii_whitespace().take(4).count();
-        (1..=3).contains(&count) && !item.split_ascii_whitespace().any(is_verb_word)
-    };
+    let is_item = |item: &str| !item.trim().is_empty() && is_list_item(item);
     let mut items = before.rsplit(',');
     if items.next().is_some_and(is_item) && items.next().is_some_and(is_item) {
         return false;
@@ -494,13 +491,17 @@ fn carries_clause_on(after_comma: &str) -> bool {
     {
         return true;
     }
-    // A list item: up to three words, then the next comma.
+    // A list item, then the next comma.
     after_comma.find(',').is_some_and(|end| {
         let item = &after_comma[..end];
-        !item.is_empty()
-            && item.split_whitespace().count() <= 3
-            && !item.split_whitespace().any(is_verb_word)
+        !item.is_empty() && is_list_item(item)
     })
+}
+
+/// Whether the words between two commas can be an item of a list: up to three words, none
+/// of them a verb.
+fn is_list_item(item: &str) -> bool {
+    item.split_whitespace().take(4).count() <= 3 && !item.split_whitespace().any(is_verb_word)
 }
 
 /// Closing quotes and brackets, which may follow a stop.

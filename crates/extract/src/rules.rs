@@ -672,51 +672,46 @@ pub(crate) fn parse_rule_with(
             ));
         }
     }
-    for key in [
-        raw.better.as_ref().map(Spanned::span),
-        raw.margin.as_ref().map(Spanned::span),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if raw.signal != Signal::Figure {
-            return Err(err(
-                key,
-                "`better` and `margin` are only for signal = \"figure\"".into(),
-            ));
-        }
-    }
-    if let Some(key) = &raw.takes_object {
-        if !matches!(raw.signal, Signal::Strength | Signal::Shortfall) {
-            return Err(err(
-                key.span(),
-                "`takes_object` is only for signal = \"strength\" or \"shortfall\"".into(),
-            ));
-        }
-    }
-    if let Some(key) = &raw.keeps_themes {
-        if raw.signal != Signal::Mask {
-            return Err(err(
-                key.span(),
-                "`keeps_themes` is only for signal = \"mask\"".into(),
-            ));
-        }
-    }
-    if let Some(key) = &raw.evidence_from_previous {
-        if raw.signal != Signal::Evidence {
-            return Err(err(
-                key.span(),
-                "`evidence_from_previous` is only for signal = \"evidence\"".into(),
-            ));
+    // Keys that belong to one kind of signal: given to a rule of another, each is refused
+    // on its own line.
+    let signal_keys = [
+        (
+            raw.better.as_ref().map(Spanned::span),
+            raw.signal == Signal::Figure,
+            "`better` and `margin` are only for signal = \"figure\"",
+        ),
+        (
+            raw.margin.as_ref().map(Spanned::span),
+            raw.signal == Signal::Figure,
+            "`better` and `margin` are only for signal = \"figure\"",
+        ),
+        (
+            raw.takes_object.as_ref().map(Spanned::span),
+            matches!(raw.signal, Signal::Strength | Signal::Shortfall),
+            "`takes_object` is only for signal = \"strength\" or \"shortfall\"",
+        ),
+        (
+            raw.keeps_themes.as_ref().map(Spanned::span),
+            raw.signal == Signal::Mask,
+            "`keeps_themes` is only for signal = \"mask\"",
+        ),
+        (
+            raw.evidence_from_previous.as_ref().map(Spanned::span),
+            raw.signal == Signal::Evidence,
+            "`evidence_from_previous` is only for signal = \"evidence\"",
+        ),
+        (
+            raw.reach.as_ref().map(Spanned::span),
+            raw.signal == Signal::Negation,
+            "`reach` is only for signal = \"negation\"",
+        ),
+    ];
+    for (span, belongs, message) in signal_keys {
+        if let Some(span) = span.filter(|_| !belongs) {
+            return Err(err(span, message.into()));
         }
     }
     if let Some(key) = &raw.reach {
-        if raw.signal != Signal::Negation {
-            return Err(err(
-                key.span(),
-                "`reach` is only for signal = \"negation\"".into(),
-            ));
-        }
         if !(1..=MAX_NEGATION_REACH).contains(key.get_ref()) {
             return Err(err(
                 key.span(),

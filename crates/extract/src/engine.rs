@@ -2303,6 +2303,9 @@ impl RuleSet {
                         return false;
                     }
                     let between = &text[o.end..m.start];
+                    if among_examples(text, (o.start, o.end), m.start) {
+                        return true;
+                    }
                     !between.contains([',', ';', '.'])
                         && between.split_whitespace().count() <= 3
                         && !between.split_whitespace().any(|word| {
@@ -2645,7 +2648,12 @@ fn links_an_object(between: &str) -> bool {
         .max()
     {
         let object = between[..at].split_whitespace().count();
-        return object <= MAX_OBJECT_LINK_WORDS && links_an_object(&between[at..]);
+        let example = &between[at..];
+        // An example may have its own words before the cue ("including long waits").
+        let modified_cue = !example.contains([',', ';'])
+            && example.split_whitespace().count() <= 2
+            && !example.split_whitespace().any(is_verb_word);
+        return object <= MAX_OBJECT_LINK_WORDS + 2 && (modified_cue || links_an_object(example));
     }
     let words: Vec<&str> = between.split_whitespace().collect();
     // A question about the object ("the areas where provision was [limited]"): a few words
@@ -2687,6 +2695,59 @@ fn links_an_object(between: &str) -> bool {
                         || asked_subject(i)
                 }
             })
+}
+
+/// Whether a cue after an object (`object` is its span in `text`, the cue starts at
+/// `cue`) is one of the examples listed after "including" or "such as" with it: the
+/// object is one of them ("the issues, such as delays in reviews and gaps in provision")
+/// or they are its examples ("the pressures facing the market, including rising costs,
+/// recruitment difficulties"). The list holds no verb, and the cue is a few words, commas,
+/// "and" or "or" into it ("gaps" is in the object as "delays" is).
+fn among_examples(text: &str, object: (usize, usize), cue: usize) -> bool {
+    const LIST_WORDS: usize = 6;
+    let from = char_end(text, object.0.saturating_sub(OBJECT_REACH_BYTES));
+    let Some(at) = ["including ", "such as "]
+        .iter()
+        .filter_map(|opener| {
+            text[from..cue]
+                .rfind(opener)
+                .map(|at| from + at + opener.len())
+        })
+        .max()
+    else {
+        return false;
+    };
+    let no_clause = |words: &str| {
+        !words.contains([';', '.', ':'])
+            && !words.split_whitespace().any(|word| {
+                let word = word.trim_end_matches(',');
+                is_verb_word(word)
+                    || matches!(
+                        word,
+                        "but"
+                            | "yet"
+                            | "however"
+                            | "although"
+                            | "while"
+                            | "whilst"
+                            | "whereas"
+                            | "which"
+                            | "who"
+                            | "that"
+                    )
+            })
+    };
+    let word_count = |words: &str| words.split_whitespace().count();
+    if at <= object.0 {
+        let between = &text[object.1..cue];
+        no_clause(&text[at..object.0]) && no_clause(between) && word_count(between) <= LIST_WORDS
+    } else {
+        let (head, list) = (&text[object.1..at], &text[at..cue]);
+        no_clause(head)
+            && word_count(head) <= MAX_OBJECT_LINK_WORDS
+            && no_clause(list)
+            && word_count(list) <= LIST_WORDS
+    }
 }
 
 /// Anchored searches tried per pattern and sentence before searching the whole sentence.
@@ -3882,6 +3943,12 @@ must_not_match = ["Nothing here."]
             "Leaders understood the areas where provision had gaps.",
             "Leaders understood its market, including areas where provision had gaps.",
             "Leaders understood the risks associated with delays.",
+            // An example of the object has words of its own before the cue, and the
+            // examples listed after it are the object too.
+            "Leaders understood the challenges, including long delays.",
+            "Leaders understood the issues, such as delays in reviews and gaps in provision.",
+            "Leaders understood the risks in the local care market, such as the gaps.",
+            "Leaders understood the delays facing the service, including rising costs, gaps and waits.",
         ] {
             assert_eq!(tags(text).polarity, Polarity::Strength, "{text}");
             assert!(tags(text).matches.iter().any(|m| m.object), "{text}");
@@ -3899,6 +3966,8 @@ must_not_match = ["Nothing here."]
         for text in [
             "Leaders understood the gaps but delays grew.",
             "Leaders understood the gaps that were delays.",
+            "Leaders understood the issues, such as gaps, and had reduced delays.",
+            "Leaders understood the issues, such as gaps in reviews that caused delays.",
         ] {
             let tags = tags(text);
             let delays = tags

@@ -1169,7 +1169,7 @@ fn comment_between(between: &str) -> bool {
         // called us back, we had to chase for weeks").
         || between.match_indices(", ").any(|(i, comma)| {
             let next = &between[i + comma.len()..];
-            ["we ", "i ", "they ", "he ", "she "]
+            ["we ", "i ", "you ", "they ", "he ", "she "]
                 .iter()
                 .any(|pronoun| next.starts_with(pronoun))
         })
@@ -3711,6 +3711,7 @@ must_not_match = ["Nothing here."]
         for text in [
             "Nobody called us back, we had to chase for weeks.",
             "Nobody called us back, they had to chase for weeks.",
+            "Nobody calls back, you had to chase for weeks.",
         ] {
             assert_eq!(
                 rules.tag(text, &Context::default()).polarity,

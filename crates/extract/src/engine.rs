@@ -2741,6 +2741,9 @@ fn among_examples(text: &str, object: (usize, usize), cue: usize) -> bool {
     if at <= object.0 {
         let between = &text[object.1..cue];
         no_clause(&text[at..object.0]) && no_clause(between) && word_count(between) <= LIST_WORDS
+    } else if at < object.1 {
+        // The opener is in the object's own words.
+        false
     } else {
         let (head, list) = (&text[object.1..at], &text[at..cue]);
         no_clause(head)
@@ -3910,6 +3913,32 @@ must_not_match = ["Nothing here."]
         assert_eq!(polarity("40% down (average 50%)."), Polarity::Strength);
         let tags = rules.tag("60% up (average 50%).", &Context::default());
         assert_eq!(tags.matches[0].reading, Some(Polarity::Strength));
+    }
+
+    #[test]
+    fn regression_an_object_holding_the_examples_opener_does_not_panic() {
+        // An object whose own words hold "including" sliced the text backwards.
+        let rules = rule_set(&[
+            phrases_rule(
+                "S1",
+                "strength",
+                "takes_object = true\n",
+                r#""understood""#,
+                "understood",
+            ),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""gaps including all", "delays""#,
+                "delays",
+            ),
+        ]);
+        let tags = rules.tag(
+            "Leaders understood the gaps including all the many long delays.",
+            &Context::default(),
+        );
+        assert!(tags.matches.iter().any(|m| m.object));
     }
 
     #[test]

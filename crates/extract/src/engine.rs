@@ -2213,12 +2213,15 @@ impl RuleSet {
                     }) {
                         // Two negations in a row before a cue cancel ("had not yet reduced
                         // waiting times": the waits were not reduced), and neither turns it
-                        // round; negations listed or coordinated ("no delays, no backlogs",
-                        // "little or no wait", "neither ... nor") do not.
+                        // round, as a negation before a cue that holds one does ("care had
+                        // been reduced without a review"); negations listed or coordinated
+                        // ("no delays, no backlogs", "little or no wait", "neither ...
+                        // nor") do not.
                         let first = &negations[k];
                         let doubled = first.last_turned.is_none()
                             && negations.iter().any(|other| {
-                                if other.start < first.end || other.end > m.start {
+                                let in_the_cue = other.start == m.start && other.end <= m.end;
+                                if other.start < first.end || (other.end > m.start && !in_the_cue) {
                                     return false;
                                 }
                                 let between = &text[first.end..other.start];
@@ -3367,14 +3370,25 @@ must_not_match = ["Nothing here."]
                 "N1",
                 "negation",
                 "",
-                r#""not", "no", "reduced", "little""#,
+                r#""not", "no", "reduced", "little", "without""#,
                 "not",
             ),
-            phrases_rule("F1", "shortfall", "", r#""waits", "backlogs""#, "waits"),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""waits", "backlogs", "without a review""#,
+                "waits",
+            ),
         ]);
         let context = Context::default();
         for (text, expected) in [
             ("The council had reduced waits.", Polarity::Strength),
+            // A negation before a cue that holds one ("without") cancels it too.
+            (
+                "Their care had been reduced without a review.",
+                Polarity::Shortfall,
+            ),
             (
                 "The council had not yet reduced waits.",
                 Polarity::Shortfall,

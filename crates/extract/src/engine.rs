@@ -389,7 +389,7 @@ fn opened_clause_end(text: &str, opener_end: usize) -> Option<usize> {
 /// listened to"); and, with no comma before it, only when those words hold no negation,
 /// which may be the clause's verb that "and" joins two subjects under ("did not feel that
 /// information and advice were easy to find"); nor after a goal or the items of a list.
-/// Other contrasts always do, and so does "and" before "others" or "some".
+/// Other contrasts always do, and so does "and" before "others", "some" or "there".
 fn and_opens_a_clause(
     text: &str,
     cuts: &[usize],
@@ -407,8 +407,12 @@ fn and_opens_a_clause(
         return true;
     };
     // "and others", "and some" set a group against the one before ("with some finding it
-    // easy and others struggling").
-    if after_and.starts_with("others") || after_and.starts_with("some ") {
+    // easy and others struggling"); "and there was" starts a clause of its own.
+    if after_and.starts_with("others")
+        || after_and.starts_with("some ")
+        || after_and == "there"
+        || after_and.starts_with("there ")
+    {
         return true;
     }
     // "and that ..." goes on with what was said, "and more were being developed" with
@@ -3860,7 +3864,7 @@ must_not_match = ["Nothing here."]
                 "C1",
                 "contrast",
                 "",
-                r#""and carers", "and this", "and other", "and others", "and some""#,
+                r#""and carers", "and this", "and other", "and others", "and some", "and there""#,
                 "and carers",
             ),
             phrases_rule("G1", "goal", "", r#""to ensure""#, "to ensure"),
@@ -3888,6 +3892,9 @@ must_not_match = ["Nothing here."]
         // "and others", "and some" set one group against another, verb or none.
         let text = "With some finding it easy and others struggling.";
         assert_eq!(clauses_of(&rules, text), cut_at(text, "and others"));
+        // "and there was" opens a clause of its own, after a negation too.
+        let text = "There was no plan and there was no money.";
+        assert_eq!(clauses_of(&rules, text), cut_at(text, "and there"));
     }
 
     #[test]

@@ -121,34 +121,39 @@ impl StagedFile {
 /// A CSV file being written under a temporary name.
 pub struct StagedCsv {
     file: StagedFile,
-    row: Vec<u8>,
+    /// The row being written (one encoder for all rows: building a `csv::Writer` a row
+    /// cost more than the row).
+    row: CsvRows,
 }
 
 impl StagedCsv {
     pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<StagedCsv, RunError> {
         let mut csv = StagedCsv {
             file: StagedFile::create(dir, name)?,
-            row: Vec::new(),
+            row: CsvRows::new(256),
         };
         csv.row(header)?;
         Ok(csv)
     }
 
+    /// Write a row of one or more fields.
     pub fn row<I, T>(&mut self, fields: I) -> Result<(), RunError>
     where
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.row.clear();
-        let mut writer = csv::WriterBuilder::new()
-            .buffer_capacity(256)
-            .from_writer(&mut self.row);
-        writer
-            .write_record(fields)
-            .and_then(|()| writer.flush().map_err(csv::Error::from))
-            .expect("writing CSV to memory cannot fail");
-        drop(writer);
-        self.file.write_all(&self.row)
+        let mut fields = fields.into_iter().peekable();
+        debug_assert!(fields.peek().is_some(), "a CSV row needs a field");
+        while let Some(field) = fields.next() {
+            if fields.peek().is_some() {
+                self.row.field(field);
+            } else {
+                self.row.last_field(field);
+            }
+        }
+        let written = self.file.write_all(&self.row.out);
+        self.row.out.clear();
+        written
     }
 
     /// Append rows already rendered as CSV (see [`render`]).
@@ -236,8 +241,40 @@ pub(crate) fn share(numerator: usize, denominator: usize) -> String {
     if denominator == 0 {
         String::new()
     } else {
-        format!("{:.4}", numerator as f64 / denominator as f64)
+        fixed(numerator as f64 / denominator as f64, 4)
     }
+}
+
+/// `value` to `places` decimal places (at most 4), exactly as `format!("{value:.places$}")`
+/// writes it, without its cost (a thousand instructions and more a number, a row of the
+/// aggregate tables has several): the scaled value rounds to an integer whose digits are
+/// written out, unless it is close to halfway between two (where the formatter's exact
+/// rounding of the binary value decides) or too large to scale exactly.
+pub(crate) fn fixed(value: f64, places: u32) -> String {
+    debug_assert!(places <= 4);
+    let scale = 10u64.pow(places);
+    let scaled = value.abs() * scale as f64;
+    // The product's rounding error is below 1e-7 up to 1e9: far from halfway, the nearest
+    // integer is the formatter's.
+    if !(scaled < 1e9) || (scaled.fract() - 0.5).abs() < 1e-6 {
+        return format!("{value:.prec$}", prec = places as usize);
+    }
+    let units = scaled.round() as u64;
+    let mut out = String::with_capacity(16);
+    if value.is_sign_negative() {
+        out.push('-');
+    }
+    let mut digits = itoa::Buffer::new();
+    out.push_str(digits.format(units / scale));
+    if places > 0 {
+        out.push('.');
+        let fraction = digits.format(units % scale);
+        for _ in fraction.len()..places as usize {
+            out.push('0');
+        }
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// Whether a string is a name (an id or a label): letters, digits, `-` and `_`, which
@@ -751,6 +788,57 @@ impl ErrorsCsv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_places_are_written_as_the_formatter_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.03125,
+            -0.03125,
+            0.00005,
+            0.99995,
+            0.125,
+            0.375,
+            2.5,
+            1.0 / 3.0,
+            2.0 / 3.0,
+            -0.00004,
+            123_456.78915,
+            1e12,
+            -1e12,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        // Every share of small counts, as the tables hold.
+        for denominator in 1..=400u32 {
+            for numerator in 0..=denominator {
+                values.push(f64::from(numerator) / f64::from(denominator));
+            }
+        }
+        // And log-odds and z-scores: any sign, magnitude and last digit.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push((unit - 0.5) * 10f64.powi((state % 12) as i32 - 4));
+        }
+        for value in values {
+            for places in [2, 4] {
+                assert_eq!(
+                    fixed(value, places),
+                    format!("{value:.prec$}", prec = places as usize),
+                    "{value:e} to {places} places"
+                );
+            }
+        }
+    }
 
     #[test]
     fn json_strings_are_written_as_serde_json_writes_them() {

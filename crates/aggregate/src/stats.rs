@@ -3,7 +3,7 @@
 //! memory grows with the number of assessments, not with pages, sentences or text.
 
 use crate::councils::Council;
-use crate::output::{opt, share, StagedCsv};
+use crate::output::{fixed, opt, share, StagedCsv};
 use crate::run::{RunError, Tagged};
 use extract::{Polarity, Tags, THEMES};
 use ingest::{PageKind, QUALITY_STATEMENTS};
@@ -389,8 +389,8 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
             council_themes.row(head.into_iter().chain(count_fields(c)).chain([
                 share(n, sentences),
                 shortfall_share(c),
-                odds.map(|(d, _)| format!("{d:.4}")).unwrap_or_default(),
-                odds.map(|(_, z)| format!("{z:.4}")).unwrap_or_default(),
+                odds.map(|(d, _)| fixed(d, 4)).unwrap_or_default(),
+                odds.map(|(_, z)| fixed(z, 4)).unwrap_or_default(),
             ]))?;
         }
     }
@@ -420,7 +420,7 @@ pub fn write_aggregates(dir: &Path, aggregator: Aggregator) -> Result<(), RunErr
         let top = by_council
             .iter()
             .take(3)
-            .map(|(s, _, name)| format!("{name} ({s:.2})"))
+            .map(|(s, _, name)| format!("{name} ({})", fixed(*s, 2)))
             .collect::<Vec<_>>()
             .join("; ");
         let head = [theme.to_string(), councils_mentioning.to_string()];

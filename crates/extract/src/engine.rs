@@ -1643,6 +1643,13 @@ impl RuleSet {
             if !matches!(signal, Signal::Contrast | Signal::Concession) {
                 continue;
             }
+            // An "and" inside a set phrase ("care and support was ...") joins its words,
+            // not two clauses.
+            if raw.iter().any(|&(mask_start, mask_end, mask)| {
+                self.rules[mask].signal == Signal::Mask && mask_start < start && start < mask_end
+            }) {
+                continue;
+            }
             let goal_before = |from: usize| {
                 raw.iter().any(|&(goal_start, goal_end, goal)| {
                     self.rules[goal].signal == Signal::Goal
@@ -2012,7 +2019,14 @@ impl RuleSet {
                         && matches!(signal, Signal::Strength | Signal::Shortfall)
                         && self.rules[outer].signal == signal
                         && (self.rules[outer].weight, m.rule) > (self.rules[m.rule].weight, outer);
+                    // An "and" inside a set phrase ("care and support was ...") joins its
+                    // words, not two clauses.
+                    let contrast_in_mask = signal == Signal::Contrast
+                        && self.rules[outer].signal == Signal::Mask
+                        && s < m.start
+                        && m.start < e;
                     same_words
+                        || contrast_in_mask
                         || ((inside || ends_inside_mask) && hides(&self.rules[outer], signal))
                 })
         });
@@ -3853,6 +3867,35 @@ must_not_match = ["Nothing here."]
         )]);
         let there = text.find(" there").unwrap() + 1;
         assert_eq!(clauses_of(&rules, text), [(0, there), (there, text.len())]);
+    }
+
+    #[test]
+    fn an_and_inside_a_set_phrase_opens_no_clause() {
+        // "care and support was" is one subject: the "and" is the set phrase's own.
+        let rules = rule_set(&[
+            phrases_rule(
+                "C1",
+                "contrast",
+                "",
+                r#""and support was""#,
+                "and support was",
+            ),
+            phrases_rule(
+                "M1",
+                "mask",
+                "",
+                r#""care and support""#,
+                "care and support",
+            ),
+        ]);
+        assert_one_clause(
+            &rules,
+            &["People who were satisfied with their care and support was lower."],
+        );
+        // Without the set phrase the same words are cut.
+        let text = "People were satisfied with it and support was lower.";
+        let cut = text.find("and support").unwrap();
+        assert_eq!(clauses_of(&rules, text), [(0, cut), (cut, text.len())]);
     }
 
     #[test]

@@ -256,7 +256,7 @@ pub(crate) fn fixed(value: f64, places: u32) -> String {
     let scaled = value.abs() * scale as f64;
     // The product's rounding error is below 1e-7 up to 1e9: far from halfway, the nearest
     // integer is the formatter's.
-    if !(scaled < 1e9) || (scaled.fract() - 0.5).abs() < 1e-6 {
+    if scaled.is_nan() || scaled >= 1e9 || (scaled.fract() - 0.5).abs() < 1e-6 {
         return format!("{value:.prec$}", prec = places as usize);
     }
     let units = scaled.round() as u64;
@@ -806,7 +806,7 @@ mod tests {
             1.0 / 3.0,
             2.0 / 3.0,
             -0.00004,
-            123_456.78915,
+            123_456.789_15,
             1e12,
             -1e12,
             f64::NAN,
@@ -821,7 +821,7 @@ mod tests {
             }
         }
         // And log-odds and z-scores: any sign, magnitude and last digit.
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..200_000 {
             state ^= state << 13;
             state ^= state >> 7;

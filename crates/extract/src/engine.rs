@@ -2331,20 +2331,8 @@ impl RuleSet {
                         && between.split_whitespace().count() <= 3
                         && !between.split_whitespace().any(|word| {
                             is_verb_word(word)
-                                || matches!(
-                                    word,
-                                    "but"
-                                        | "and"
-                                        | "or"
-                                        | "yet"
-                                        | "however"
-                                        | "although"
-                                        | "while"
-                                        | "whilst"
-                                        | "whereas"
-                                        | "which"
-                                        | "who"
-                                )
+                                || matches!(word, "and" | "or")
+                                || opens_a_clause(word)
                         })
                 });
             matches[i].object = object;
@@ -2718,6 +2706,15 @@ fn links_an_object(between: &str) -> bool {
             })
 }
 
+/// Whether a word opens a clause of its own: a contrast, a concession or a relative
+/// pronoun, which an object's words do not run past.
+fn opens_a_clause(word: &str) -> bool {
+    matches!(
+        word,
+        "but" | "yet" | "however" | "although" | "while" | "whilst" | "whereas" | "which" | "who"
+    )
+}
+
 /// Whether a cue after an object (`object` is its span in `text`, the cue starts at
 /// `cue`) is one of the examples listed after "including" or "such as" with it: the
 /// object is one of them ("the issues, such as delays in reviews and gaps in provision")
@@ -2742,20 +2739,7 @@ fn among_examples(text: &str, object: (usize, usize), cue: usize) -> bool {
         !words.contains([';', '.', ':'])
             && !words.split_whitespace().any(|word| {
                 let word = word.trim_end_matches(',');
-                is_verb_word(word)
-                    || matches!(
-                        word,
-                        "but"
-                            | "yet"
-                            | "however"
-                            | "although"
-                            | "while"
-                            | "whilst"
-                            | "whereas"
-                            | "which"
-                            | "who"
-                            | "that"
-                    )
+                is_verb_word(word) || word == "that" || opens_a_clause(word)
             })
     };
     let word_count = |words: &str| words.split_whitespace().count();
@@ -3873,13 +3857,7 @@ must_not_match = ["Nothing here."]
     fn an_and_inside_a_set_phrase_opens_no_clause() {
         // "care and support was" is one subject: the "and" is the set phrase's own.
         let rules = rule_set(&[
-            phrases_rule(
-                "C1",
-                "contrast",
-                "",
-                r#""and support was""#,
-                "and support was",
-            ),
+            phrases_rule("C1", "contrast", "", r#""and support""#, "and support"),
             phrases_rule(
                 "M1",
                 "mask",
@@ -3979,10 +3957,10 @@ must_not_match = ["Nothing here."]
         assert_eq!(tags.matches[0].reading, Some(Polarity::Strength));
     }
 
-    #[test]
-    fn regression_an_object_holding_the_examples_opener_does_not_panic() {
-        // An object whose own words hold "including" sliced the text backwards.
-        let rules = rule_set(&[
+    /// "understood", a strength cue that takes an object, and shortfall cues (`phrases`,
+    /// the first of them its `example`) for it to be about.
+    fn understood_and(phrases: &str, example: &str) -> RuleSet {
+        rule_set(&[
             phrases_rule(
                 "S1",
                 "strength",
@@ -3990,14 +3968,14 @@ must_not_match = ["Nothing here."]
                 r#""understood""#,
                 "understood",
             ),
-            phrases_rule(
-                "F1",
-                "shortfall",
-                "",
-                r#""gaps including all", "delays""#,
-                "delays",
-            ),
-        ]);
+            phrases_rule("F1", "shortfall", "", phrases, example),
+        ])
+    }
+
+    #[test]
+    fn regression_an_object_holding_the_examples_opener_does_not_panic() {
+        // An object whose own words hold "including" sliced the text backwards.
+        let rules = understood_and(r#""gaps including all", "delays""#, "delays");
         let tags = rules.tag(
             "Leaders understood the gaps including all the many long delays.",
             &Context::default(),
@@ -4007,22 +3985,7 @@ must_not_match = ["Nothing here."]
 
     #[test]
     fn a_cue_right_after_one_that_takes_an_object_is_what_it_is_about() {
-        let rules = rule_set(&[
-            phrases_rule(
-                "S1",
-                "strength",
-                "takes_object = true\n",
-                r#""understood""#,
-                "understood",
-            ),
-            phrases_rule(
-                "F1",
-                "shortfall",
-                "",
-                r#""gaps", "delays", "waited""#,
-                "gaps",
-            ),
-        ]);
+        let rules = understood_and(r#""gaps", "delays", "waited""#, "gaps");
         let tags = |text: &str| rules.tag(text, &Context::default());
         for text in [
             "Leaders understood the gaps in provision.",

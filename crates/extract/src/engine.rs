@@ -406,18 +406,14 @@ fn and_opens_a_clause(
     else {
         return true;
     };
+    let first = after_and.split(' ').next().unwrap_or("");
     // "and others", "and some" set a group against the one before ("with some finding it
     // easy and others struggling"); "and there was" starts a clause of its own.
-    if after_and.starts_with("others")
-        || after_and.starts_with("some ")
-        || after_and == "there"
-        || after_and.starts_with("there ")
-    {
+    if after_and.starts_with("others") || after_and.starts_with("some ") || first == "there" {
         return true;
     }
     // "and that ..." goes on with what was said, "and more were being developed" with
     // the same things.
-    let first = after_and.split(' ').next().unwrap_or("");
     if matches!(
         first,
         "that"
@@ -1643,11 +1639,7 @@ impl RuleSet {
             if !matches!(signal, Signal::Contrast | Signal::Concession) {
                 continue;
             }
-            // An "and" inside a set phrase ("care and support was ...") joins its words,
-            // not two clauses.
-            if raw.iter().any(|&(mask_start, mask_end, mask)| {
-                self.rules[mask].signal == Signal::Mask && mask_start < start && start < mask_end
-            }) {
+            if self.inside_a_mask(start, raw) {
                 continue;
             }
             let goal_before = |from: usize| {
@@ -1911,6 +1903,15 @@ impl RuleSet {
         tags
     }
 
+    /// Whether `at` falls inside (after the first word of) a mask among `spans` (start,
+    /// end, rule): an "and" inside a set phrase ("care and support was ...") joins its
+    /// words, not two clauses.
+    fn inside_a_mask(&self, at: usize, spans: &[Raw]) -> bool {
+        spans.iter().any(|&(start, end, rule)| {
+            self.rules[rule].signal == Signal::Mask && start < at && at < end
+        })
+    }
+
     /// The matches that stand: `unless` exceptions applied; judgement cues inside a longer
     /// judgement or neutral expression dropped ("wait" in "waiting list"), cues and
     /// themes inside a mask ("delay" in "prevent, reduce, delay", "assessment" in "Joint
@@ -1996,6 +1997,9 @@ impl RuleSet {
             if judging(signal) && in_name(original, m.start, m.end) {
                 return false;
             }
+            if signal == Signal::Contrast && self.inside_a_mask(m.start, outers) {
+                return false;
+            }
             !outers
                 .iter()
                 .take_while(|&&(s, _, _)| s < m.end)
@@ -2019,14 +2023,7 @@ impl RuleSet {
                         && matches!(signal, Signal::Strength | Signal::Shortfall)
                         && self.rules[outer].signal == signal
                         && (self.rules[outer].weight, m.rule) > (self.rules[m.rule].weight, outer);
-                    // An "and" inside a set phrase ("care and support was ...") joins its
-                    // words, not two clauses.
-                    let contrast_in_mask = signal == Signal::Contrast
-                        && self.rules[outer].signal == Signal::Mask
-                        && s < m.start
-                        && m.start < e;
                     same_words
-                        || contrast_in_mask
                         || ((inside || ends_inside_mask) && hides(&self.rules[outer], signal))
                 })
         });
@@ -2651,11 +2648,7 @@ const OBJECT_REACH_BYTES: usize = 160;
 fn links_an_object(between: &str) -> bool {
     // "its care market, including the gaps": what comes before "including" or "such as"
     // is the object itself, a few words of any kind.
-    if let Some(at) = ["including ", "such as "]
-        .iter()
-        .filter_map(|opener| between.rfind(opener).map(|at| at + opener.len()))
-        .max()
-    {
+    if let Some(at) = after_examples_opener(between) {
         let object = between[..at].split_whitespace().count();
         let example = &between[at..];
         // An example may have its own words before the cue ("including long waits").
@@ -2706,6 +2699,14 @@ fn links_an_object(between: &str) -> bool {
             })
 }
 
+/// Where the examples of a list begin in `text`: after its last "including" or "such as".
+fn after_examples_opener(text: &str) -> Option<usize> {
+    ["including ", "such as "]
+        .iter()
+        .filter_map(|opener| text.rfind(opener).map(|at| at + opener.len()))
+        .max()
+}
+
 /// Whether a word opens a clause of its own: a contrast, a concession or a relative
 /// pronoun, which an object's words do not run past.
 fn opens_a_clause(word: &str) -> bool {
@@ -2724,15 +2725,7 @@ fn opens_a_clause(word: &str) -> bool {
 fn among_examples(text: &str, object: (usize, usize), cue: usize) -> bool {
     const LIST_WORDS: usize = 6;
     let from = char_end(text, object.0.saturating_sub(OBJECT_REACH_BYTES));
-    let Some(at) = ["including ", "such as "]
-        .iter()
-        .filter_map(|opener| {
-            text[from..cue]
-                .rfind(opener)
-                .map(|at| from + at + opener.len())
-        })
-        .max()
-    else {
+    let Some(at) = after_examples_opener(&text[from..cue]).map(|at| from + at) else {
         return false;
     };
     let no_clause = |words: &str| {

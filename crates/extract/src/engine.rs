@@ -475,6 +475,21 @@ fn and_opens_a_clause(
     verb && !goal_before(from)
 }
 
+/// Whether the aim a goal opens may be a clause, which a clause after "and" can go on
+/// ("to ensure records were complete, and this recording was reviewed"). The aim of
+/// other goals is a thing to do ("to address their needs"): a subject and its verb after
+/// "and" open a clause of their own ("... and waiting times had reduced").
+fn takes_a_clause(goal: &str) -> bool {
+    const CLAUSE_GOALS: [&str; 5] = [
+        "ensur",
+        "make sure",
+        "making sure",
+        "so that",
+        "in order that",
+    ];
+    CLAUSE_GOALS.iter().any(|words| goal.contains(words))
+}
+
 /// The words that open a comment on what stands before their comma ("the service, which
 /// opened in 2023, ...").
 const COMMENT_OPENERS: [&str; 3] = ["which ", "who ", "whose "];
@@ -1647,6 +1662,7 @@ impl RuleSet {
                     self.rules[goal].signal == Signal::Goal
                         && from <= goal_start
                         && goal_end <= start
+                        && takes_a_clause(&text[goal_start..goal_end])
                 })
             };
             if !and_opens_a_clause(text, cuts, start, end, goal_before) {
@@ -1694,7 +1710,10 @@ impl RuleSet {
             .iter()
             .map(|&(clause_start, _)| clause_start)
             .rfind(|&cut| {
-                start < cut && cut < end && text[..cut].trim_end().ends_with([',', ';', '.'])
+                start < cut
+                    && cut < end
+                    && (text[..cut].trim_end().ends_with([',', ';', '.'])
+                        || text[cut..].starts_with("and "))
             })
         else {
             return Some(start);
@@ -1707,6 +1726,12 @@ impl RuleSet {
             )
         {
             return Some(start);
+        }
+        // "and" with no comma opens a clause only before a subject and its verb ("worked to
+        // reduce delays and waiting times were falling"): the pattern read the words before
+        // it into that subject, and its verdict is of the clause after the cut.
+        if !text[..cut].trim_end().ends_with([',', ';', '.']) {
+            return Some(cut);
         }
         // The word after the contrast that opens the clause: a verb when the subject
         // before the cut goes on.
@@ -3909,6 +3934,70 @@ must_not_match = ["Nothing here."]
         // "and there was" opens a clause of its own, after a negation too.
         let text = "There was no plan and there was no money.";
         assert_eq!(clauses_of(&rules, text), cut_at(text, "and there"));
+    }
+
+    #[test]
+    fn regression_and_after_a_goal_that_takes_a_thing_to_do_opens_a_clause() {
+        // "trained in how to address their needs and waiting times had reduced" was one
+        // clause, the improvement read as part of the aim (neutral): "address" takes a
+        // thing to do, not a clause that "and" could go on with, as "ensure" does.
+        let rules = rule_set(&[
+            phrases_rule(
+                "C1",
+                "contrast",
+                "",
+                r#""and waiting times", "and this""#,
+                "and this",
+            ),
+            phrases_rule(
+                "G1",
+                "goal",
+                "",
+                r#""to ensure", "to address""#,
+                "to ensure",
+            ),
+            phrases_rule("S1", "strength", "", r#""had reduced""#, "had reduced"),
+        ]);
+        let text = "Teams were trained to address needs and waiting times had reduced.";
+        let cut = text.find("and waiting").unwrap();
+        assert_eq!(clauses_of(&rules, text), [(0, cut), (cut, text.len())]);
+        assert_eq!(
+            rules.tag(text, &Context::default()).polarity,
+            Polarity::Strength
+        );
+        assert_one_clause(
+            &rules,
+            &["Work was needed to ensure records were complete, and this recording was reviewed."],
+        );
+    }
+
+    #[test]
+    fn regression_a_cue_read_across_and_with_no_comma_belongs_to_the_clause_after_it() {
+        // "worked to reduce delays and waiting times were falling": the pattern read
+        // "delays and waiting times" as the subject of "were falling", so the cue began
+        // inside the goal's clause and was read as part of the aim (neutral).
+        let rules = rule_set(&[
+            phrases_rule(
+                "C1",
+                "contrast",
+                "",
+                r#""and waiting times""#,
+                "and waiting times",
+            ),
+            phrases_rule("G1", "goal", "", r#""to reduce""#, "to reduce"),
+            regex_rule(
+                "S1",
+                "strength",
+                "",
+                r"\\b(?:delays and )?waiting times were falling\\b",
+                "waiting times were falling",
+            ),
+        ]);
+        let text = "The team worked to reduce delays and waiting times were falling.";
+        let tags = rules.tag(text, &Context::default());
+        assert_eq!(tags.polarity, Polarity::Strength);
+        let cue = tags.matches.iter().find(|m| rules.rules[m.rule].id == "S1");
+        assert_eq!(cue.map(|m| m.start), text.find("and waiting"));
     }
 
     #[test]

@@ -723,7 +723,7 @@ impl Shortened {
     /// summing-up, the time of the assessment; not "however" (a contrast), nor "for
     /// example" or "similarly" (the sentence takes the one before's meaning). A year ("In
     /// 2024, ", "In 2023/24, ") is one too: see [`Shortened::year_opener`].
-    const PLAIN_OPENERS: [&'static str; 12] = [
+    const PLAIN_OPENERS: [&'static str; 16] = [
         "in addition, ",
         "additionally, ",
         "also, ",
@@ -732,6 +732,10 @@ impl Shortened {
         "moreover, ",
         "overall, ",
         "in general, ",
+        "generally, ",
+        "broadly, ",
+        "on the whole, ",
+        "in summary, ",
         "at the time of our assessment, ",
         "at the time of the assessment, ",
         "at the time of assessment, ",
@@ -4374,6 +4378,8 @@ must_not_match = ["Nothing here."]
             "Furthermore, ",
             "Also, ",
             "Overall, ",
+            "Generally, ",
+            "On the whole, ",
             "At the time of our assessment, ",
             "In 2024, ",
             "In 2023/24, ",

@@ -1710,14 +1710,15 @@ impl RuleSet {
         clauses: &[(usize, usize)],
     ) -> Option<usize> {
         // (Most matches stand inside one clause: that is looked at first.)
+        // A cut at a comma, before it (", and staff were") or after it (", but remained").
+        let at_a_comma = |cut: usize| {
+            text[..cut].trim_end().ends_with([',', ';', '.']) || text[cut..].starts_with([',', ';'])
+        };
         let Some(cut) = clauses
             .iter()
             .map(|&(clause_start, _)| clause_start)
             .rfind(|&cut| {
-                start < cut
-                    && cut < end
-                    && (text[..cut].trim_end().ends_with([',', ';', '.'])
-                        || text[cut..].starts_with("and "))
+                start < cut && cut < end && (at_a_comma(cut) || text[cut..].starts_with("and "))
             })
         else {
             return Some(start);
@@ -1734,7 +1735,7 @@ impl RuleSet {
         // "and" with no comma opens a clause only before a subject and its verb ("worked to
         // reduce delays and waiting times were falling"): the pattern read the words before
         // it into that subject, and its verdict is of the clause after the cut.
-        if !text[..cut].trim_end().ends_with([',', ';', '.']) {
+        if !at_a_comma(cut) {
             return Some(cut);
         }
         // The word after the contrast that opens the clause: a verb when the subject
@@ -3973,6 +3974,36 @@ must_not_match = ["Nothing here."]
             &rules,
             &["Work was needed to ensure records were complete, and this recording was reviewed."],
         );
+    }
+
+    #[test]
+    fn regression_a_pattern_across_a_contrast_that_opens_with_its_comma_is_no_cue() {
+        // "Carers found it difficult to get support, and satisfaction was lower than the
+        // England average" was a strength: a pattern read "difficult ... lower than" as one
+        // measure across ", and satisfaction was", a contrast whose match opens with the
+        // comma, which the check for a comma before the cut missed.
+        let rules = rule_set(&[
+            regex_rule(
+                "C1",
+                "contrast",
+                "",
+                r", and satisfaction was\\b",
+                ", and satisfaction was",
+            ),
+            regex_rule(
+                "S1",
+                "strength",
+                "",
+                r"\\bdifficult[^.]*?lower than average\\b",
+                "difficult, lower than average",
+            ),
+            phrases_rule("F1", "shortfall", "", r#""difficult""#, "difficult"),
+        ]);
+        let text =
+            "Carers found it difficult to get support, and satisfaction was lower than average.";
+        let tags = rules.tag(text, &Context::default());
+        assert!(tags.matches.iter().all(|m| rules.rules[m.rule].id != "S1"));
+        assert_eq!(tags.polarity, Polarity::Shortfall);
     }
 
     #[test]

@@ -993,6 +993,40 @@ fn embedded_question_between(between: &str) -> bool {
         .any(|word| matches!(word, "why" | "whether" | "how"))
 }
 
+/// Whether a verb that examines something stands between a negation and a shortfall cue:
+/// the cue is what was not examined, not a problem denied ("had not analysed inequalities
+/// in access", "had not reviewed the waiting list").
+fn examined_between(between: &str) -> bool {
+    between.split_whitespace().any(|word| {
+        matches!(
+            word,
+            "analysed"
+                | "analyzed"
+                | "explored"
+                | "examined"
+                | "investigated"
+                | "mapped"
+                | "assessed"
+                | "considered"
+                | "reviewed"
+                | "monitored"
+                | "tracked"
+                | "measured"
+                | "audited"
+                | "analyse"
+                | "explore"
+                | "examine"
+                | "investigate"
+                | "assess"
+                | "consider"
+                | "review"
+                | "monitor"
+                | "track"
+                | "measure"
+        )
+    })
+}
+
 /// Whether a word shows its clause has a verb already: auxiliaries and common irregular
 /// pasts (regular pasts end in "ed").
 fn is_verb_word(word: &str) -> bool {
@@ -2243,6 +2277,8 @@ impl RuleSet {
                                             &text[m.start..],
                                         )
                                         && !embedded_question_between(&text[n.end..m.start])
+                                        && !(rule.signal == Signal::Shortfall
+                                            && examined_between(&text[n.end..m.start]))
                                         // Not out of the circumstance it stands in
                                         // ("where people lacked capacity, decisions
                                         // were not always recorded").
@@ -3528,6 +3564,35 @@ must_not_match = ["Nothing here."]
     }
 
     /// Regression: "leaders could not explain why waits were long" was a strength.
+    #[test]
+    fn regression_a_negation_does_not_turn_round_the_problem_a_verb_examines() {
+        // "The local authority had not analysed inequalities in access to care" was a
+        // strength: "not" turned round "inequalities", the object of "analysed".
+        let rules = rule_set(&[
+            phrases_rule("N1", "negation", "", r#""not""#, "not"),
+            phrases_rule(
+                "F1",
+                "shortfall",
+                "",
+                r#""inequalities", "delays""#,
+                "delays",
+            ),
+            phrases_rule("S1", "strength", "", r#""promptly""#, "promptly"),
+        ]);
+        let polarity = |text: &str| rules.tag(text, &Context::default()).polarity;
+        assert_eq!(
+            polarity("The council had not analysed inequalities in access."),
+            Polarity::Shortfall
+        );
+        // Without such a verb the negation turns the problem round ...
+        assert_eq!(polarity("There were not delays."), Polarity::Strength);
+        // ... and a strength after the verb is how it was done, not what was examined.
+        assert_eq!(
+            polarity("People were not assessed promptly."),
+            Polarity::Shortfall
+        );
+    }
+
     #[test]
     fn regression_a_negation_does_not_turn_round_a_question_it_takes() {
         let rules = rule_set(&[

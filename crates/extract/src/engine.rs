@@ -673,8 +673,10 @@ fn opens_sentence(text: &str, start: usize) -> bool {
         "stated",
         "noted",
     ];
-    // A lead-in is a few short words: most openers stand further in.
+    // A lead-in is a few short words: most openers stand further in. ("The principal
+    // social worker told us that " has seven spaces.)
     const MAX_LEAD_IN_BYTES: usize = 64;
+    const MAX_LEAD_IN_SPACES: usize = 8;
     if start > MAX_LEAD_IN_BYTES {
         return false;
     }
@@ -683,7 +685,7 @@ fn opens_sentence(text: &str, start: usize) -> bool {
     // while".)
     let reported = || {
         !lead_in.contains([',', ';', ':'])
-            && lead_in.bytes().filter(|&b| b == b' ').count() <= 8
+            && lead_in.bytes().filter(|&b| b == b' ').count() <= MAX_LEAD_IN_SPACES
             && REPORTING.iter().any(|word| {
                 lead_in.trim_end().ends_with(word)
                     || text[start..]
@@ -1734,7 +1736,9 @@ impl RuleSet {
     /// but national data showed 81% found advice helpful, lower than the England average")
     /// the words the pattern read as one measure belong to two clauses, and the cue is
     /// dropped (`None`). A contrast with no comma joins two words of one verdict ("long
-    /// but falling quickly"), which the pattern may read as one.
+    /// but falling quickly"), which the pattern may read as one; but an "and" with no comma
+    /// cuts only before a subject and its verb, so a cue read across it starts at it
+    /// ("worked to reduce delays and waiting times were falling").
     fn start_in_last_clause(
         &self,
         text: &str,
@@ -1743,11 +1747,11 @@ impl RuleSet {
         rule: usize,
         clauses: &[(usize, usize)],
     ) -> Option<usize> {
-        // (Most matches stand inside one clause: that is looked at first.)
         // A cut at a comma, before it (", and staff were") or after it (", but remained").
         let at_a_comma = |cut: usize| {
             text[..cut].trim_end().ends_with([',', ';', '.']) || text[cut..].starts_with([',', ';'])
         };
+        // (Most matches stand inside one clause: that is looked at first.)
         let Some(cut) = clauses
             .iter()
             .map(|&(clause_start, _)| clause_start)
